@@ -1,0 +1,31 @@
+# `make demo` and `make test` do all the set-up on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test venv clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# The demo needs only the runtime dependencies (flake8, libcst); the linter never imports jax.
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.installed
+	@echo "== flake8 --select=JXL examples/"
+	@$(BIN)/flake8 --select=JXL examples/; status=$$?; \
+	  if [ $$status -eq 1 ]; then echo "(exit 1: findings, as expected for the anti-pattern examples)"; \
+	  else exit $$status; fi
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) .pytest_cache

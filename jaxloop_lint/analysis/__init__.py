@@ -1,0 +1,1 @@
+"""The shared analysis: everything the rules, the fixer and the front ends read."""

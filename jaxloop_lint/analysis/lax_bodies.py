@@ -1,0 +1,137 @@
+"""What the function bodies handed to lax loops do to the world outside them: writes to outer
+Python state (JXL203) and reads / writes of the enclosing Module's nnx Variables (JXL301/302)."""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Optional
+
+from . import jaxapi
+from .index import CallSite, FunctionInfo, ModuleIndex
+
+_MUTATORS = {"append", "extend", "insert", "update", "setdefault", "add", "pop", "remove",
+             "clear", "popitem", "discard", "appendleft", "extendleft"}
+_VARIABLE_SETTERS = {"set_value", "set_raw_value", "update", "replace"}
+_VALUE_ATTRS = {"value", "raw_value"}
+
+
+@dataclass(eq=False)
+class BodyFacts:
+    site: CallSite
+    body: FunctionInfo
+    outer_writes: list[tuple[ast.AST, str]] = field(default_factory=list)  # (node, target text)
+    variable_reads: dict[str, ast.Attribute] = field(default_factory=dict)   # attr -> first read
+    variable_writes: dict[str, ast.Attribute] = field(default_factory=dict)  # attr -> first write
+
+    @property
+    def loop_name(self) -> str:
+        return self.site.qualname.replace("flax.nnx.", "nnx.").replace("jax.lax.", "jax.lax.")
+
+    @property
+    def is_nnx_loop(self) -> bool:
+        return self.site.qualname in jaxapi.NNX_LOOPS
+
+
+def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFacts:
+    facts = BodyFacts(site, body)
+    node = body.node
+    stmts = [node.body] if isinstance(node, ast.Lambda) else node.body
+    local = set(_params(node))
+    declared_outer: set[str] = set()
+    for stmt in stmts:
+        for sub in ast.walk(stmt):
+            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                local.add(sub.id)
+            elif isinstance(sub, (ast.Global, ast.Nonlocal)):
+                declared_outer.update(sub.names)
+            elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                local.add(sub.name)
+    local -= declared_outer
+    self_name = body.self_name
+    cls = body.method_class
+    variables = index.variable_attrs(cls) if cls is not None else frozenset()
+
+    def variable_attr(expr) -> Optional[str]:
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) \
+                and expr.value.id == self_name and expr.attr in variables:
+            return expr.attr
+        return None
+
+    written: set[int] = set()  # ids of ``self.X`` nodes that are write targets
+
+    def note_write(target: ast.AST, stmt: ast.AST) -> None:
+        if isinstance(target, (ast.Tuple, ast.List)):
+            for elt in target.elts:
+                note_write(elt, stmt)
+            return
+        if isinstance(target, ast.Starred):
+            note_write(target.value, stmt)
+            return
+        if isinstance(target, ast.Name):
+            if target.id in declared_outer:
+                facts.outer_writes.append((stmt, target.id))
+            return
+        if not isinstance(target, (ast.Subscript, ast.Attribute)):
+            return
+        holder = target.value
+        attr = variable_attr(holder)
+        if attr is not None and (isinstance(target, ast.Subscript) or target.attr in _VALUE_ATTRS):
+            _keep_first(facts.variable_writes, attr, holder)
+            written.add(id(holder))
+            return
+        attr = variable_attr(target)
+        if attr is not None:  # ``self.count = ...`` replaces the Variable itself
+            _keep_first(facts.variable_writes, attr, target)
+            written.add(id(target))
+            return
+        root = holder
+        while isinstance(root, (ast.Attribute, ast.Subscript)):
+            root = root.value
+        if isinstance(root, ast.Name) and root.id not in local:
+            facts.outer_writes.append((stmt, ast.unparse(target)))
+
+    for stmt in stmts:
+        for sub in ast.walk(stmt):
+            kind = type(sub)
+            if kind is ast.Assign:
+                for t in sub.targets:
+                    note_write(t, sub)
+            elif kind is ast.AugAssign or kind is ast.AnnAssign and sub.value is not None:
+                note_write(sub.target, sub)
+            elif kind is ast.Call and isinstance(sub.func, ast.Attribute):
+                holder = sub.func.value
+                attr = variable_attr(holder)
+                if attr is not None and sub.func.attr in _VARIABLE_SETTERS:
+                    _keep_first(facts.variable_writes, attr, holder)
+                    written.add(id(holder))
+                elif sub.func.attr in _MUTATORS and attr is None:
+                    root = holder
+                    while isinstance(root, (ast.Attribute, ast.Subscript)):
+                        root = root.value
+                    if isinstance(root, ast.Name) and root.id not in local \
+                            and variable_attr(holder) is None:
+                        facts.outer_writes.append((sub, ast.unparse(sub.func)))
+    for stmt in stmts:
+        for sub in ast.walk(stmt):
+            if type(sub) is ast.Attribute and id(sub) not in written:
+                attr = variable_attr(sub)
+                if attr is not None:
+                    _keep_first(facts.variable_reads, attr, sub)
+    facts.outer_writes.sort(key=lambda w: (w[0].lineno, w[0].col_offset))
+    for attr in facts.variable_writes:
+        facts.variable_reads.pop(attr, None)  # JXL302 covers a Variable the body also writes
+    return facts
+
+
+def _keep_first(found: dict, attr: str, node: ast.AST) -> None:
+    """ast.walk is breadth-first: keep the occurrence that comes first in the source."""
+    old = found.get(attr)
+    if old is None or (node.lineno, node.col_offset) < (old.lineno, old.col_offset):
+        found[attr] = node
+
+
+def _params(node) -> list[str]:
+    args = node.args
+    out = [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
+    out += [a.arg for a in (args.vararg, args.kwarg) if a is not None]
+    return out

@@ -1,0 +1,35 @@
+"""The analysis of one module, as the rules and the fixer read it."""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from . import jaxapi
+from .flow import FunctionFacts
+from .index import ModuleIndex
+from .lax_bodies import BodyFacts, body_facts
+from .traced import TracedFunctions
+
+
+@dataclass(eq=False)
+class ModuleModel:
+    index: ModuleIndex
+    traced: TracedFunctions
+    bodies: list[BodyFacts]
+
+    @property
+    def functions(self) -> list[FunctionFacts]:
+        return sorted(self.traced.facts.values(),
+                      key=lambda f: (f.function.node.lineno, f.function.node.col_offset))
+
+
+def analyze(tree: ast.Module, extra_jit=()) -> ModuleModel:
+    index = ModuleIndex(tree)
+    traced = TracedFunctions(index, extra_jit)
+    bodies = []
+    for site in index.calls:
+        spec = jaxapi.LAX_CALLS.get(site.qualname)
+        if spec is not None and spec[2]:
+            for body in traced.lax_bodies(site.call, site.qualname, site.scope):
+                bodies.append(body_facts(index, site, body))
+    return ModuleModel(index, traced, bodies)

@@ -1,0 +1,98 @@
+"""The one entry point every front end calls: source (or an ast) in, Diagnostics out."""
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from typing import Optional, Sequence, Union
+
+from .analysis.model import analyze
+from .config import Config
+from .diagnostics import Diagnostic, Fix
+from .catalog import BY_CODE
+from . import rules
+
+
+class SourceError(ValueError):
+    """The file cannot be analysed. ``str()`` is one line that says why."""
+
+
+def decode(data: bytes) -> str:
+    """Decode like the interpreter: PEP 263 coding cookie, UTF-8 BOM, else UTF-8."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
+        raise SourceError(f"cannot decode: {exc}") from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def parse(source: str, path: str = "<string>") -> ast.Module:
+    try:
+        return ast.parse(source, filename=path)
+    except SyntaxError as exc:
+        raise SourceError(f"syntax error at line {exc.lineno}: {exc.msg}") from None
+    except (RecursionError, MemoryError):
+        raise SourceError("too deeply nested to parse") from None
+    except ValueError as exc:  # e.g. null bytes
+        raise SourceError(f"cannot parse: {exc}") from None
+
+
+def _might_use_jax(source: str) -> bool:
+    # "flax" contains "jax"; equinox code imports jax as well.
+    return "jax" in source or "equinox" in source
+
+
+def lint_source(source: Union[str, bytes], path: str = "<string>",
+                config: Optional[Config] = None) -> list[Diagnostic]:
+    """Lint one file's text. Raises ``SourceError`` for input that cannot be analysed."""
+    if isinstance(source, bytes):
+        source = decode(source)
+    if not _might_use_jax(source):
+        return []
+    return lint_tree(parse(source, path), source.splitlines(True), path, config)
+
+
+def lint_tree(tree: ast.Module, lines: Sequence[str], path: str = "<string>",
+              config: Optional[Config] = None) -> list[Diagnostic]:
+    """Lint an already parsed module (flake8 hands plugins the tree and the lines)."""
+    config = config or Config()
+    try:
+        model = analyze(tree, config.extra_jit_decorators)
+        if not model.index.imports.mentions_jax():
+            return []
+        findings = list(rules.run(model))
+    except RecursionError:
+        raise SourceError("too deeply nested to analyse") from None
+    out = []
+    for f in findings:
+        line, col = f.node.lineno, _char_col(lines, f.node.lineno, f.node.col_offset)
+        end_line = getattr(f.node, "end_lineno", None)
+        end_col = getattr(f.node, "end_col_offset", None)
+        if end_line is not None and end_col is not None:
+            end_col = _char_col(lines, end_line, end_col)
+        rule = BY_CODE[f.code]
+        fix = None  # rewrites arrive with the fixer; the catalog says what they can be
+        out.append(Diagnostic(f.code, line, col, f.message, path, end_line, end_col, fix))
+    out.sort(key=lambda d: (d.line, d.col, d.code))
+    return _dedupe(out)
+
+
+def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+    out, seen = [], set()
+    for d in diags:
+        key = (d.code, d.line, d.col)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
+
+
+def _char_col(lines: Sequence[str], line: int, byte_col: int) -> int:
+    """ast columns count UTF-8 bytes; editors and flake8 count characters."""
+    if not 0 < line <= len(lines):
+        return byte_col
+    text = lines[line - 1]
+    if text.isascii():
+        return byte_col
+    return len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace"))

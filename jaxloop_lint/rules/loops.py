@@ -1,0 +1,58 @@
+"""JXL101-104: loops whose trip count comes from the data.
+
+Reported at the ``for`` / ``while`` keyword.
+
+    @jax.jit
+    def f(xs):
+        acc = 0.0
+        for x in xs:          # JXL101: unrolls xs.shape[0] times
+            acc = acc + x
+        for i in range(3):    # quiet: a small static loop is idiomatic
+            acc = acc * 2
+"""
+from __future__ import annotations
+
+import ast
+
+from ..analysis.loops import LoopKind
+from . import Finding, rule, source
+
+
+def _loops(model, kind: LoopKind):
+    for facts in model.functions:
+        for loop in facts.loops:
+            if loop.kind is kind:
+                yield loop
+
+
+def _trips(subject: ast.expr) -> str:
+    text = source(subject, 40)
+    if isinstance(subject, (ast.Name, ast.Attribute)):
+        return f"{text}.shape[0]"
+    return f"len({text})"
+
+
+@rule("JXL101")
+def for_over_traced_array(model):
+    for loop in _loops(model, LoopKind.ARRAY):
+        yield Finding("JXL101", loop.node, {"iterable": f"`{source(loop.subject)}`",
+                                            "trips": _trips(loop.subject)})
+
+
+@rule("JXL102")
+def range_over_shape(model):
+    for loop in _loops(model, LoopKind.SHAPE_RANGE):
+        yield Finding("JXL102", loop.node, {"bound": source(loop.subject)})
+
+
+@rule("JXL103")
+def range_over_traced_int(model):
+    for loop in _loops(model, LoopKind.TRACED_RANGE):
+        yield Finding("JXL103", loop.node, {"bound": source(loop.subject),
+                                            "name": source(loop.traced)})
+
+
+@rule("JXL104")
+def while_traced_condition(model):
+    for loop in _loops(model, LoopKind.TRACED_WHILE):
+        yield Finding("JXL104", loop.node, {"test": source(loop.subject)})

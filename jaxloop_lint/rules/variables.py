@@ -1,0 +1,51 @@
+"""JXL203, JXL301, JXL302: what a lax loop body does to state outside itself.
+
+    class Counter(nnx.Module):
+        def __call__(self, h):
+            def body(i, h):
+                self.count[...] += 1      # JXL302: TraceContextError
+                return self.w[...] @ h    # JXL301: hoist the read before the loop
+            return jax.lax.fori_loop(0, 4, body, h)
+"""
+from __future__ import annotations
+
+from ..analysis import jaxapi
+from . import Finding, rule, source
+
+
+def _loop(body) -> str:
+    return source(body.site.call.func)
+
+
+@rule("JXL203")
+def lax_body_outer_state(model):
+    seen = set()
+    for body in model.bodies:
+        for node, target in body.outer_writes:
+            if id(node) not in seen:
+                seen.add(id(node))
+                yield Finding("JXL203", node, {"loop": _loop(body), "target": target})
+
+
+@rule("JXL301")
+def lax_body_reads_variable(model):
+    seen = set()
+    for body in model.bodies:
+        if body.is_nnx_loop:
+            continue  # nnx lifted loops manage Variables themselves
+        for attr, node in body.variable_reads.items():
+            if id(node) not in seen:
+                seen.add(id(node))
+                yield Finding("JXL301", node, {"loop": _loop(body), "attr": attr})
+
+
+@rule("JXL302")
+def lax_body_mutates_variable(model):
+    seen = set()
+    for body in model.bodies:
+        for attr, node in body.variable_writes.items():
+            if id(node) not in seen:
+                seen.add(id(node))
+                yield Finding("JXL302", node, {
+                    "loop": _loop(body), "attr": attr,
+                    "nnx_loop": jaxapi.NNX_EQUIVALENT.get(body.site.qualname, "fori_loop")})
