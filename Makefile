@@ -24,8 +24,10 @@ demo: $(VENV)/.installed
 	  if [ $$status -eq 1 ]; then echo "(exit 1: findings, as expected for the anti-pattern examples)"; \
 	  else exit $$status; fi
 
+# pytest exits 5 when it collected nothing: that is a failure here, never a pass.
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -q
+	@$(BIN)/python -m pytest -q; status=$$?; \
+	  if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; fi; exit $$status
 
 clean:
 	rm -rf $(VENV) .pytest_cache

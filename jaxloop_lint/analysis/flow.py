@@ -99,6 +99,15 @@ class FlowWalker(Evaluator):
         self.facts.env = self.env
         return self.facts
 
+    def __call__(self, expr):
+        val = super().__call__(expr)
+        if val.kind >= Kind.PYTREE and self.recording:
+            loop = self.loop
+            while loop is not None and not loop.traced_work:
+                loop.traced_work = True
+                loop = loop.parent
+        return val
+
     # -- statements --------------------------------------------------------------------------
     def block(self, stmts: list[ast.stmt]) -> None:
         for stmt in stmts:
@@ -112,7 +121,8 @@ class FlowWalker(Evaluator):
     def s_Return(self, s):
         self(s.value)
 
-    s_Raise = s_Return
+    def s_Raise(self, s):
+        self(s.exc)
 
     def s_Assert(self, s):
         self(s.test)

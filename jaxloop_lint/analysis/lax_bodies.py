@@ -46,6 +46,10 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
                 declared_outer.update(sub.names)
             elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 local.add(sub.name)
+                if not isinstance(sub, ast.ClassDef):
+                    local.update(_params(sub))
+            elif isinstance(sub, ast.Lambda):
+                local.update(_params(sub))
     local -= declared_outer
     self_name = body.self_name
     cls = body.method_class
@@ -68,7 +72,8 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
             note_write(target.value, stmt)
             return
         if isinstance(target, ast.Name):
-            if target.id in declared_outer:
+            value = getattr(stmt, "value", None)
+            if target.id in declared_outer and not _trace_time_flag(value):
                 facts.outer_writes.append((stmt, target.id))
             return
         if not isinstance(target, (ast.Subscript, ast.Attribute)):
@@ -84,12 +89,18 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
             _keep_first(facts.variable_writes, attr, target)
             written.add(id(target))
             return
+        if isinstance(target, ast.Subscript) and _is_ellipsis(target.slice):
+            return  # ``v[...] = x``: the Variable / mutable-array idiom, not a Python container
         root = holder
         while isinstance(root, (ast.Attribute, ast.Subscript)):
             root = root.value
         if isinstance(root, ast.Name) and root.id not in local:
             facts.outer_writes.append((stmt, ast.unparse(target)))
 
+    # A mutating method counts only as a statement of its own: ``outs.append(x)``. A call whose
+    # result is used (``state = opt.update(...)``) is a pure API that happens to share the name.
+    statement_calls = {id(sub.value) for stmt in stmts for sub in ast.walk(stmt)
+                       if type(sub) is ast.Expr}
     for stmt in stmts:
         for sub in ast.walk(stmt):
             kind = type(sub)
@@ -104,7 +115,7 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
                 if attr is not None and sub.func.attr in _VARIABLE_SETTERS:
                     _keep_first(facts.variable_writes, attr, holder)
                     written.add(id(holder))
-                elif sub.func.attr in _MUTATORS and attr is None:
+                elif sub.func.attr in _MUTATORS and attr is None and id(sub) in statement_calls:
                     root = holder
                     while isinstance(root, (ast.Attribute, ast.Subscript)):
                         root = root.value
@@ -121,6 +132,24 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
     for attr in facts.variable_writes:
         facts.variable_reads.pop(attr, None)  # JXL302 covers a Variable the body also writes
     return facts
+
+
+def _trace_time_flag(value: Optional[ast.expr]) -> bool:
+    """``flag = result is old`` / ``flag = flag and (...)``: Python bookkeeping at trace time
+    that never holds a tracer."""
+    if value is None or isinstance(value, (ast.Constant, ast.Name)):
+        return value is None or isinstance(value, ast.Constant)
+    if isinstance(value, ast.Compare):
+        return all(isinstance(op, (ast.Is, ast.IsNot)) for op in value.ops)
+    if isinstance(value, ast.BoolOp):
+        return all(isinstance(v, ast.Name) or _trace_time_flag(v) for v in value.values)
+    if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not):
+        return _trace_time_flag(value.operand)
+    return False
+
+
+def _is_ellipsis(index: ast.expr) -> bool:
+    return isinstance(index, ast.Constant) and index.value is Ellipsis
 
 
 def _keep_first(found: dict, attr: str, node: ast.AST) -> None:

@@ -27,6 +27,9 @@ class LoopModel:
     traced: Optional[ast.expr] = None
     parent: Optional["LoopModel"] = None
     children: list["LoopModel"] = field(default_factory=list)
+    # Does the body compute anything traced? A shape-bound loop that only does Python
+    # arithmetic on static values costs nothing at trace time.
+    traced_work: bool = False
 
     @property
     def data_scaled(self) -> bool:
@@ -57,7 +60,7 @@ def classify_iterable(expr: ast.expr, evaluate) -> tuple[LoopKind, Optional[ast.
         if name in ("enumerate", "reversed"):
             return classify_iterable(expr.args[0], evaluate)
         if name == "zip":
-            parts = [classify_iterable(a, evaluate) for a in expr.args]
+            parts = [_classify_zip_arg(a, evaluate) for a in expr.args]
             if any(kind is LoopKind.STATIC for kind, _, _ in parts):
                 # zip stops at its shortest input: a static container bounds the trip count.
                 traced = [p for p in parts if p[0] is LoopKind.TRACED_RANGE]
@@ -70,6 +73,16 @@ def classify_iterable(expr: ast.expr, evaluate) -> tuple[LoopKind, Optional[ast.
 
 
 _ITERATION_BUILTINS = {"range", "enumerate", "reversed", "zip"}
+
+
+def _classify_zip_arg(arg: ast.expr, evaluate):
+    if isinstance(arg, ast.Starred):
+        # zip(*trajectories): walks the rows of every leaf of a traced tuple in lockstep.
+        val = evaluate(arg.value)
+        if val.kind >= Kind.PYTREE and val.array is not False or val.iterable_array:
+            return LoopKind.ARRAY, arg, None
+        return LoopKind.STATIC, None, None
+    return classify_iterable(arg, evaluate)
 
 
 def _classify_range(call: ast.Call, evaluate):

@@ -332,6 +332,7 @@ def usage_evidence(node, imports) -> tuple[set[str], set[str]]:
     ``params.items()``, ``for w, b in params``, ``for layer in layers: layer(x)``)."""
     arrays: set[str] = set()
     containers: set[str] = set()
+    mutated: set[str] = set()
     element_of: dict[str, str] = {}  # loop target -> the name it iterates
     body = [node.body] if isinstance(node, ast.Lambda) else node.body
     for stmt in body:
@@ -353,7 +354,11 @@ def usage_evidence(node, imports) -> tuple[set[str], set[str]]:
                 value = sub.value
                 if type(value) is ast.Name:
                     index = sub.slice
-                    if isinstance(index, ast.Constant) and isinstance(index.value, str):
+                    if isinstance(sub.ctx, ast.Store):
+                        # Code that writes into it expects something mutable: a Variable, a
+                        # numpy buffer, a dict. Never a jax array (that would raise).
+                        mutated.add(value.id)
+                    elif isinstance(index, ast.Constant) and isinstance(index.value, str):
                         containers.add(value.id)
                         if value.id in element_of:
                             containers.add(element_of[value.id])
@@ -387,7 +392,7 @@ def usage_evidence(node, imports) -> tuple[set[str], set[str]]:
                         containers.add(iterated.id)  # for w, b in params
                     elif isinstance(target, ast.Name):
                         element_of[target.id] = iterated.id
-    return arrays, containers - arrays
+    return arrays - mutated, (containers - arrays) | mutated
 
 
 def _array_only_index(index: ast.expr) -> bool:

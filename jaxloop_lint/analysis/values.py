@@ -243,9 +243,7 @@ class Evaluator:
         if name == "len":
             if args and args[0].array and args[0].kind >= Kind.UNKNOWN:
                 return SHAPE
-            if args and args[0].kind == Kind.SHAPE:
-                return SHAPE  # len(x.shape): the rank. Static in practice, but keep SHAPE
-            return STATIC
+            return STATIC  # len(x.shape) is the rank; len(container) its static length
         if name in jaxapi.PASSTHROUGH_BUILTINS:
             joined = join_all(args)
             if name in ("min", "max", "sum") and len(args) == 1 and joined.array is False:

@@ -50,7 +50,7 @@ def growing_concatenate(model):
 def inplace_item_assignment(model):
     for facts in model.functions:
         for item in facts.item_assigns:
-            if not item.value.iterable_array:
+            if not (item.value.traced and item.value.array is True) or _is_key(item.target.slice):
                 continue
             stmt = item.stmt
             if isinstance(stmt, ast.AugAssign):
@@ -64,6 +64,10 @@ def inplace_item_assignment(model):
                 "target": source(item.target) + op, "name": item.name,
                 "index": source(item.target.slice), "method": method,
                 "value": source(stmt.value, 30)})
+
+
+def _is_key(index: ast.expr) -> bool:
+    return isinstance(index, ast.Constant) and isinstance(index.value, str)
 
 
 def _op_text(op: ast.operator) -> str:

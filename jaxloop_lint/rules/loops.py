@@ -18,14 +18,18 @@ from ..analysis.loops import LoopKind
 from . import Finding, rule, source
 
 
-def _loops(model, kind: LoopKind):
+def _loops(model, kind: LoopKind, traced_work: bool = False):
+    """Loops of ``kind``; with ``traced_work``, only those whose body computes something traced
+    (an unrolled loop of pure Python arithmetic on static values costs nothing)."""
     for facts in model.functions:
         for loop in facts.loops:
-            if loop.kind is kind:
+            if loop.kind is kind and (loop.traced_work or not traced_work):
                 yield loop
 
 
 def _trips(subject: ast.expr) -> str:
+    if isinstance(subject, ast.Starred):  # zip(*leaves): the rows of its first leaf
+        return f"len({source(subject.value, 40)}[0])"
     text = source(subject, 40)
     if isinstance(subject, (ast.Name, ast.Attribute)):
         return f"{text}.shape[0]"
@@ -34,14 +38,14 @@ def _trips(subject: ast.expr) -> str:
 
 @rule("JXL101")
 def for_over_traced_array(model):
-    for loop in _loops(model, LoopKind.ARRAY):
+    for loop in _loops(model, LoopKind.ARRAY, traced_work=True):
         yield Finding("JXL101", loop.node, {"iterable": f"`{source(loop.subject)}`",
                                             "trips": _trips(loop.subject)})
 
 
 @rule("JXL102")
 def range_over_shape(model):
-    for loop in _loops(model, LoopKind.SHAPE_RANGE):
+    for loop in _loops(model, LoopKind.SHAPE_RANGE, traced_work=True):
         yield Finding("JXL102", loop.node, {"bound": source(loop.subject)})
 
 
