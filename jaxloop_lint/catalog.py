@@ -64,8 +64,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "JXL201", "append-then-stack",
         "per-step outputs collected in a list and stacked after an unrolled loop",
-        "`{list}.{method}` collects a traced value per step and `{list}` is stacked after the "
-        "loop: scan outputs in disguise; return it as the per-step output (ys) of jax.lax.scan",
+        "`{call}` collects a traced value per step and `{list}` is stacked after the loop: "
+        "scan outputs in disguise; return it as the per-step output (ys) of jax.lax.scan",
         Applicability.SAFE,
     ),
     Rule(
@@ -80,8 +80,8 @@ RULES: tuple[Rule, ...] = (
         "JXL203", "lax-body-outer-state",
         "a lax loop body writes Python state outside itself",
         "{loop} body writes outer Python state `{target}`: the body is traced once, so this runs "
-        "once (not per step) and leaks a tracer (UnexpectedTracerError when used); return the "
-        "value from the body instead",
+        "once, not once per step, and a traced value stored there leaks (UnexpectedTracerError "
+        "when used); return the value from the body instead",
         Applicability.UNSAFE,
     ),
     Rule(

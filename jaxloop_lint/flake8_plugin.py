@@ -10,7 +10,7 @@ from typing import Iterator, Sequence
 
 from . import __version__
 from .config import Config
-from .core import SourceError, lint_tree
+from .core import SourceError, lint_tree, might_use_jax
 
 
 class JaxLoopChecker:
@@ -38,7 +38,7 @@ class JaxLoopChecker:
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         # Files that never mention jax cost one substring scan per line.
-        if not any("jax" in line or "equinox" in line for line in self.lines):
+        if not any(might_use_jax(line) for line in self.lines):
             return
         try:
             diagnostics = lint_tree(self.tree, self.lines, self.filename, self.config)

@@ -41,7 +41,8 @@ class ItemAssignFact:
     stmt: Union[ast.Assign, ast.AugAssign]
     target: ast.Subscript
     name: str
-    value: Val
+    value: Val              # of the array written into
+    index: Val              # of the subscript
 
 
 @dataclass(eq=False)
@@ -296,7 +297,8 @@ class FlowWalker(Evaluator):
     def _note_item_assign(self, stmt, target: ast.Subscript, value: Val) -> None:
         if self.recording and isinstance(target.value, ast.Name):
             base = self.name(target.value.id)
-            self.facts.item_assigns.append(ItemAssignFact(stmt, target, target.value.id, base))
+            self.facts.item_assigns.append(ItemAssignFact(stmt, target, target.value.id, base,
+                                                          self(target.slice)))
 
     def _note_growth(self, targets, value: ast.AST) -> None:
         if not (self.recording and self.loop is not None and isinstance(value, ast.Call)):

@@ -12,7 +12,8 @@ from .imports import ImportMap
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 
 # Last names of the calls the index keeps (resolved to qualified names once imports are known).
-_CALL_TAILS = {q.rsplit(".", 1)[1] for q in list(jaxapi.TRANSFORMS) + list(jaxapi.LAX_CALLS)}
+_CALL_TAILS = {q.rsplit(".", 1)[1] for q in list(jaxapi.TRANSFORMS) + list(jaxapi.LAX_CALLS)
+               + list(jaxapi.KERNEL_CALLS)}
 
 
 @dataclass(eq=False)
@@ -144,9 +145,16 @@ class ModuleIndex:
                 self._note_self_assign(node, scope)
             for child in ast.iter_child_nodes(node):
                 stack.append((child, scope, cls if kind is ast.ClassDef else None))
+        for stmt in tree.body:  # module-level aliases: ``partial = functools.partial``
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                    and isinstance(stmt.targets[0], ast.Name) \
+                    and isinstance(stmt.value, (ast.Name, ast.Attribute)):
+                qual = self.imports.qualname(stmt.value)
+                if qual is not None:
+                    self.imports.names[stmt.targets[0].id] = qual
         for site in candidates:
             qual = self.imports.qualname(site.call.func)
-            if qual in jaxapi.TRANSFORMS or qual in jaxapi.LAX_CALLS:
+            if qual in jaxapi.TRANSFORMS or qual in jaxapi.LAX_CALLS or qual in jaxapi.KERNEL_CALLS:
                 site.qualname = qual
                 self.calls.append(site)
 

@@ -34,6 +34,17 @@ TRANSFORMS: dict[str, ParamMode] = {
 # ``jax.named_call`` only names a function; it does not trace. Kept out on purpose.
 TRANSFORMS.pop("jax.named_call")
 
+# Pallas: the function handed to these is a kernel. Kernels work on mutable Refs
+# (``o_ref[...] = v`` is the API) and unroll Python loops over tiles on purpose, so no rule
+# reports inside a kernel or anything it defines or calls.
+KERNEL_CALLS = {
+    "jax.experimental.pallas.pallas_call", "jax.experimental.pallas.kernel",
+    "jax.experimental.pallas.core_map", "jax.experimental.pallas.run_scoped",
+    "jax.experimental.pallas.tpu.emit_pipeline", "jax.experimental.pallas.tpu.run_scoped",
+    "jax.experimental.pallas.tpu.kernel", "jax.experimental.pallas.mosaic_gpu.kernel",
+    "jax.experimental.pallas.mosaic_gpu.emit_pipeline", "jax.experimental.pallas.triton.kernel",
+}
+
 # Keyword arguments of transforms that name static parameters.
 STATIC_ARGNUMS = "static_argnums"
 STATIC_ARGNAMES = "static_argnames"

@@ -62,6 +62,15 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
         return None
 
     written: set[int] = set()  # ids of ``self.X`` nodes that are write targets
+    scope = body.parent.node if body.parent is not None else index.tree
+    seen_outside: dict[str, bool] = {}
+
+    def observed(name: str) -> bool:
+        """Is the outer container read where the loop is set up (``jnp.stack(outs)``,
+        ``len(outs)``)? Scratch state written and read only inside bodies leaks nothing."""
+        if name not in seen_outside:
+            seen_outside[name] = name == self_name or _read_outside_bodies(scope, name)
+        return seen_outside[name]
 
     def note_write(target: ast.AST, stmt: ast.AST) -> None:
         if isinstance(target, (ast.Tuple, ast.List)):
@@ -72,8 +81,9 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
             note_write(target.value, stmt)
             return
         if isinstance(target, ast.Name):
-            value = getattr(stmt, "value", None)
-            if target.id in declared_outer and not _trace_time_flag(value):
+            # ``n += 1`` counts steps and silently counts one; ``flag = a is b`` is bookkeeping.
+            flag = isinstance(stmt, ast.Assign) and _trace_time_flag(stmt.value)
+            if target.id in declared_outer and not flag:
                 facts.outer_writes.append((stmt, target.id))
             return
         if not isinstance(target, (ast.Subscript, ast.Attribute)):
@@ -94,7 +104,8 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
         root = holder
         while isinstance(root, (ast.Attribute, ast.Subscript)):
             root = root.value
-        if isinstance(root, ast.Name) and root.id not in local:
+        if isinstance(root, ast.Name) and root.id not in local and (
+                isinstance(target, ast.Attribute) or observed(root.id)):
             facts.outer_writes.append((stmt, ast.unparse(target)))
 
     # A mutating method counts only as a statement of its own: ``outs.append(x)``. A call whose
@@ -120,7 +131,7 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
                     while isinstance(root, (ast.Attribute, ast.Subscript)):
                         root = root.value
                     if isinstance(root, ast.Name) and root.id not in local \
-                            and variable_attr(holder) is None:
+                            and variable_attr(holder) is None and observed(root.id):
                         facts.outer_writes.append((sub, ast.unparse(sub.func)))
     for stmt in stmts:
         for sub in ast.walk(stmt):
@@ -132,6 +143,30 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
     for attr in facts.variable_writes:
         facts.variable_reads.pop(attr, None)  # JXL302 covers a Variable the body also writes
     return facts
+
+
+def _read_outside_bodies(scope: ast.AST, name: str) -> bool:
+    """``name`` is loaded in ``scope`` outside nested functions, other than as the container of
+    an item or attribute assignment (``name[k] = v``); or ``scope`` does not bind it at all
+    (a global, or a closure from further out: observable by anyone)."""
+    store_bases = set()
+    bound = False
+    todo = list(ast.iter_child_nodes(scope))
+    loads = []
+    while todo:
+        node = todo.pop()
+        kind = type(node)
+        if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef):
+            continue
+        if kind in (ast.Subscript, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            store_bases.add(id(node.value))
+        elif kind is ast.Name and node.id == name:
+            if isinstance(node.ctx, ast.Load):
+                loads.append(node)
+            else:
+                bound = True
+        todo.extend(ast.iter_child_nodes(node))
+    return not bound or any(id(n) not in store_bases for n in loads)
 
 
 def _trace_time_flag(value: Optional[ast.expr]) -> bool:

@@ -109,6 +109,7 @@ def _traced_part(expr: ast.expr, evaluate) -> ast.expr:
 
 def classify_while(test: ast.expr, evaluate) -> tuple[LoopKind, Optional[ast.expr]]:
     val = evaluate(test)
-    if val.kind is Kind.TRACED:
+    # ``while queue:`` on a Python list of arrays tests its length: static.
+    if val.kind is Kind.TRACED and val.array is not False:
         return LoopKind.TRACED_WHILE, test
     return LoopKind.STATIC, None

@@ -19,7 +19,9 @@ class ModuleModel:
 
     @property
     def functions(self) -> list[FunctionFacts]:
-        return sorted(self.traced.facts.values(),
+        """Facts of the traced functions the rules judge (Pallas kernel code excluded)."""
+        return sorted((f for f in self.traced.facts.values()
+                       if not self.traced.in_kernel(f.function)),
                       key=lambda f: (f.function.node.lineno, f.function.node.col_offset))
 
 
@@ -31,5 +33,6 @@ def analyze(tree: ast.Module, extra_jit=()) -> ModuleModel:
         spec = jaxapi.LAX_CALLS.get(site.qualname)
         if spec is not None and spec[2]:
             for body in traced.lax_bodies(site.call, site.qualname, site.scope):
-                bodies.append(body_facts(index, site, body))
+                if not traced.in_kernel(body):
+                    bodies.append(body_facts(index, site, body))
     return ModuleModel(index, traced, bodies)

@@ -44,9 +44,11 @@ class TracedFunctions:
         self.facts: dict[FunctionInfo, FunctionFacts] = {}
         self._neutral_env: dict[FunctionInfo, dict[str, Val]] = {}
         self._busy: set[FunctionInfo] = set()
+        self.kernel_roots: set[FunctionInfo] = set()
         self.globals = self._module_globals()
         self._find_roots()
         self._evaluate_all()
+        self.kernels = self._kernel_closure()
 
     # -- roots -------------------------------------------------------------------------------
     def _mark(self, fn: FunctionInfo, info: TraceInfo) -> None:
@@ -96,9 +98,20 @@ class TracedFunctions:
                                   for d in method.node.decorator_list)
                     if name == "__call__" or compact:
                         self._mark(method, TraceInfo(ParamMode.MAYBE, f"{cls.name}.{name}"))
+        for fn in index.functions:  # @pl.kernel(...) / @pltpu.kernel decorated kernels
+            if any(index.imports.qualname(d.func if isinstance(d, ast.Call) else d)
+                   in jaxapi.KERNEL_CALLS for d in fn.node.decorator_list):
+                self.kernel_roots.add(fn)
         for site in index.calls:
             call, scope = site.call, site.scope
-            if site.qualname in jaxapi.TRANSFORMS:
+            if site.qualname in jaxapi.KERNEL_CALLS:
+                target = call.args[0] if call.args else _keyword(call, "kernel", "body", "f")
+                fn = index.resolve_function(target, scope) if target is not None else None
+                if fn is not None:
+                    self.kernel_roots.add(fn)
+                    self._mark(fn, TraceInfo(ParamMode.MAYBE, f"kernel of {site.qualname}",
+                                             _partial_bound(fn, target)))
+            elif site.qualname in jaxapi.TRANSFORMS:
                 target = call.args[0] if call.args else _keyword(call, "fun", "f")
                 fn = index.resolve_function(target, scope) if target is not None else None
                 if fn is not None and not isinstance(fn.node, ast.Lambda):
@@ -161,6 +174,28 @@ class TracedFunctions:
                     known.params = merged
                     changed.append(callee)
         return changed
+
+    def _kernel_closure(self) -> set[FunctionInfo]:
+        """Pallas kernels and every function they define or call (transitively)."""
+        if not self.kernel_roots:
+            return set()
+        nested: dict[FunctionInfo, list[FunctionInfo]] = {}
+        for fn in self.index.by_node.values():
+            if fn.parent is not None:
+                nested.setdefault(fn.parent, []).append(fn)
+        kernels, todo = set(), list(self.kernel_roots)
+        while todo:
+            fn = todo.pop()
+            if fn in kernels:
+                continue
+            kernels.add(fn)
+            todo.extend(nested.get(fn, ()))
+            if fn in self.facts:
+                todo.extend(call.callee for call in self.facts[fn].calls)
+        return kernels
+
+    def in_kernel(self, fn: FunctionInfo) -> bool:
+        return fn in self.kernels
 
     def _params(self, fn: FunctionInfo, info: TraceInfo) -> dict[str, Val]:
         node = fn.node
@@ -355,9 +390,12 @@ def usage_evidence(node, imports) -> tuple[set[str], set[str]]:
                 if type(value) is ast.Name:
                     index = sub.slice
                     if isinstance(sub.ctx, ast.Store):
-                        # Code that writes into it expects something mutable: a Variable, a
-                        # numpy buffer, a dict. Never a jax array (that would raise).
-                        mutated.add(value.id)
+                        # ``v[...] = x`` / ``log["kT"] = x``: the code expects something mutable
+                        # (an nnx Variable, a dict), never a jax array (that would raise).
+                        if _is_ellipsis(index) or _is_str(index):
+                            mutated.add(value.id)
+                        elif isinstance(index, ast.Tuple):
+                            arrays.add(value.id)  # x[:, 0] = v: numpy habits on an array
                     elif isinstance(index, ast.Constant) and isinstance(index.value, str):
                         containers.add(value.id)
                         if value.id in element_of:
@@ -393,6 +431,14 @@ def usage_evidence(node, imports) -> tuple[set[str], set[str]]:
                     elif isinstance(target, ast.Name):
                         element_of[target.id] = iterated.id
     return arrays - mutated, (containers - arrays) | mutated
+
+
+def _is_ellipsis(index: ast.expr) -> bool:
+    return isinstance(index, ast.Constant) and index.value is Ellipsis
+
+
+def _is_str(index: ast.expr) -> bool:
+    return isinstance(index, ast.Constant) and isinstance(index.value, str)
 
 
 def _array_only_index(index: ast.expr) -> bool:

@@ -241,8 +241,8 @@ class Evaluator:
     def _builtin(self, name: str, e) -> Val:
         args = [self(a) for a in e.args]
         if name == "len":
-            if args and args[0].array and args[0].kind >= Kind.UNKNOWN:
-                return SHAPE
+            if args and (args[0].iterable_array or args[0].array and args[0].kind >= Kind.UNKNOWN):
+                return SHAPE  # len of an array is its leading dimension
             return STATIC  # len(x.shape) is the rank; len(container) its static length
         if name in jaxapi.PASSTHROUGH_BUILTINS:
             joined = join_all(args)

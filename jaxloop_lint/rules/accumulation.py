@@ -34,8 +34,9 @@ def append_then_stack(model):
             loop_end = append.loop.node.end_lineno
             if any(s.list_name == append.list_name and s.call.lineno > loop_end
                    for s in facts.stacks):
-                yield Finding("JXL201", append.node, {"list": append.list_name,
-                                                      "method": append.method})
+                call = (f"{append.list_name} += [...]" if append.method == "+="
+                        else f"{append.list_name}.{append.method}")
+                yield Finding("JXL201", append.node, {"list": append.list_name, "call": call})
 
 
 @rule("JXL202")
@@ -50,25 +51,32 @@ def growing_concatenate(model):
 def inplace_item_assignment(model):
     for facts in model.functions:
         for item in facts.item_assigns:
-            if not (item.value.traced and item.value.array is True) or _is_key(item.target.slice):
+            if _is_key(item.target.slice) or not _is_jax_array(item):
                 continue
             stmt = item.stmt
+            target = ast.unparse(item.target)
+            index = target[len(item.name) + 1:-1]  # ``x[:, 0]`` -> ``:, 0``
+            value = source(stmt.value, 30)
             if isinstance(stmt, ast.AugAssign):
+                op = ast.unparse(ast.BinOp(ast.Name("a"), stmt.op, ast.Name("b")))[2:-2]
                 method = _AT_METHODS.get(type(stmt.op))
-                if method is None:
-                    continue
-                op = f" {_op_text(stmt.op)}= ..."
+                if method is None:  # no .at method for //, %, ...: read, combine, set
+                    method, value = "set", f"{target} {op} {value}"
+                shown = f"{target} {op}= ..."
             else:
-                method, op = "set", " = ..."
-            yield Finding("JXL204", stmt, {
-                "target": source(item.target) + op, "name": item.name,
-                "index": source(item.target.slice), "method": method,
-                "value": source(stmt.value, 30)})
+                method, shown = "set", f"{target} = ..."
+            yield Finding("JXL204", stmt, {"target": shown, "name": item.name, "index": index,
+                                           "method": method, "value": value})
+
+
+def _is_jax_array(item) -> bool:
+    """A traced array; or a jit argument indexed by a traced value, which no Python list or
+    dict accepts either."""
+    value = item.value
+    return value.traced and value.array is True or (
+        value.kind is Kind.TRACED and value.array is None and item.index.traced)
 
 
 def _is_key(index: ast.expr) -> bool:
     return isinstance(index, ast.Constant) and isinstance(index.value, str)
 
-
-def _op_text(op: ast.operator) -> str:
-    return {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}[type(op)]
