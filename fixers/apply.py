@@ -1,0 +1,74 @@
+"""Apply a file's fixes: lint with the shared core, keep the findings the user asked for, render
+their plans with libcst in one pass, re-parse, and repeat until nothing more applies (a rewritten
+outer loop can expose an inner one)."""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+from jaxloop_lint import Config, Diagnostic, SourceError, lint_source
+from jaxloop_lint.diagnostics import Applicability
+from jaxloop_lint.noqa import is_suppressed
+
+# A loop nest deeper than this is not rewritten in one run.
+MAX_ROUNDS = 8
+
+
+@dataclass
+class FileFix:
+    path: str
+    original: str
+    fixed: str
+    applied: list[Diagnostic] = field(default_factory=list)
+    remaining: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed != self.original
+
+
+def selected(diag: Diagnostic, select: Sequence[str], ignore: Sequence[str]) -> bool:
+    """flake8's rule: the longest matching prefix wins; select defaults to everything."""
+    sel = max((len(p) for p in select if diag.code.startswith(p)), default=-1 if select else 0)
+    ign = max((len(p) for p in ignore if diag.code.startswith(p)), default=-1)
+    return sel >= 0 and sel >= ign if ign >= 0 else sel >= 0
+
+
+def findings(source: str, path: str, config: Optional[Config], select: Sequence[str],
+             ignore: Sequence[str]) -> list[Diagnostic]:
+    """The core's diagnostics, filtered by --select / --ignore and ``# noqa``."""
+    lines = source.splitlines()
+    return [d for d in lint_source(source, path, config)
+            if selected(d, select, ignore) and not is_suppressed(d.code, d.line, lines)]
+
+
+def fix_source(source: str, path: str = "<string>", *, config: Optional[Config] = None,
+               unsafe: bool = False, select: Sequence[str] = (),
+               ignore: Sequence[str] = ()) -> FileFix:
+    """Fix one file's text. Raises ``SourceError`` for input that cannot be analysed."""
+    from .render import render_fixes  # libcst is imported only when a file has fixes
+
+    result = FileFix(path, source, source)
+    current = source
+    for _ in range(MAX_ROUNDS):
+        diags = findings(current, path, config, select, ignore)
+        todo = [d for d in diags if d.fix is not None and (
+            d.fix.applicability is Applicability.SAFE or unsafe)]
+        if not todo:
+            result.remaining = diags
+            break
+        new, applied = render_fixes(current, todo)
+        if not applied or new == current:
+            result.remaining = diags
+            break
+        try:
+            ast.parse(new)
+        except SyntaxError as exc:  # never hand back code that does not parse
+            raise SourceError(f"internal error: a fix produced invalid code ({exc.msg})") from None
+        result.applied.extend(applied)
+        current = new
+    else:
+        result.remaining = findings(current, path, config, select, ignore)
+    result.fixed = current
+    return result
