@@ -32,7 +32,7 @@ def selected(diag: Diagnostic, select: Sequence[str], ignore: Sequence[str]) -> 
     """flake8's rule: the longest matching prefix wins; select defaults to everything."""
     sel = max((len(p) for p in select if diag.code.startswith(p)), default=-1 if select else 0)
     ign = max((len(p) for p in ignore if diag.code.startswith(p)), default=-1)
-    return sel >= 0 and sel >= ign if ign >= 0 else sel >= 0
+    return sel >= 0 and sel > ign  # an equally long --ignore wins
 
 
 def findings(source: str, path: str, config: Optional[Config], select: Sequence[str],
