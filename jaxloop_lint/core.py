@@ -7,9 +7,9 @@ import tokenize
 from typing import Optional, Sequence, Union
 
 from .analysis.model import analyze
+from .analysis.plan import LoopPlan, Refusal
 from .config import Config
 from .diagnostics import Diagnostic, Fix
-from .catalog import BY_CODE
 from . import rules
 
 
@@ -71,9 +71,13 @@ def lint_tree(tree: ast.Module, lines: Sequence[str], path: str = "<string>",
         end_col = getattr(f.node, "end_col_offset", None)
         if end_line is not None and end_col is not None:
             end_col = _char_col(lines, end_line, end_col)
-        rule = BY_CODE[f.code]
-        fix = None  # rewrites arrive with the fixer; the catalog says what they can be
-        out.append(Diagnostic(f.code, line, col, f.message, path, end_line, end_col, fix))
+        message, fix = f.message, None
+        if isinstance(f.plan, LoopPlan):
+            fix = Fix(f.plan.applicability, f.plan.description, f.plan)
+            message += f"; fix: jax.lax.{f.plan.form} ({f.plan.applicability.value})"
+        elif isinstance(f.plan, Refusal):
+            message += f"; no automatic fix: {f.plan.reason}"
+        out.append(Diagnostic(f.code, line, col, message, path, end_line, end_col, fix))
     out.sort(key=lambda d: (d.line, d.col, d.code))
     return _dedupe(out)
 

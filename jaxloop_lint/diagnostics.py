@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from typing import Optional
+from dataclasses import dataclass, field
+from typing import Any, Optional
 
 
 class Applicability(enum.Enum):
@@ -17,6 +17,8 @@ class Applicability(enum.Enum):
 class Fix:
     applicability: Applicability
     description: str
+    # The analysis's rewrite plan, which the fixer renders (opaque to every other front end).
+    plan: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

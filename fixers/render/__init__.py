@@ -1,8 +1,139 @@
-"""Turn the plans the analysis computed into code. A renderer never decides whether a rewrite
-is safe: it renders the plan it is given, or nothing."""
+"""Turn the plans the analysis computed into code, with libcst, in one pass over the file.
+
+A renderer never decides whether a rewrite is safe: it renders the plan it is given. Plans point
+at ast nodes; their positions (1-based lines, UTF-8 byte columns) are converted here, once, to
+libcst's (character columns) and matched against libcst's PositionProvider.
+"""
 from __future__ import annotations
 
+from typing import Sequence
 
-def render_fixes(source, diagnostics):
-    """Return (new source, diagnostics whose fix was applied)."""
-    return source, []
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from jaxloop_lint import Diagnostic
+from jaxloop_lint.analysis.plan import LoopPlan
+
+from .loops import consumer_text, render_loop
+from .naming import Names
+from .positions import Pos, cst_pos
+
+
+def render_fixes(source: str, diagnostics: Sequence[Diagnostic]) -> tuple[str, list[Diagnostic]]:
+    """Apply the fixes of ``diagnostics``; return (new source, the diagnostics applied).
+
+    Plans whose loops overlap are applied outermost first; the inner ones are left for the next
+    round (the caller re-lints the result), when they sit inside the new step function.
+    """
+    lines = source.splitlines(True)
+    plans: dict[Pos, LoopPlan] = {}
+    for d in diagnostics:
+        plan = d.fix.plan if d.fix is not None else None
+        if isinstance(plan, LoopPlan):
+            plans.setdefault(cst_pos(lines, plan.loop.node), plan)
+    chosen = _outermost(list(plans.values()))
+    if not chosen:
+        return source, []
+    module = cst.parse_module(source)
+    names = Names(source)
+    transformer = _Apply({cst_pos(lines, p.loop.node): p for p in chosen}, lines, names)
+    new_module = MetadataWrapper(module).visit(transformer)
+    if transformer.needs_jax_import:
+        context = CodemodContext()
+        AddImportsVisitor.add_needed_import(context, "jax")
+        new_module = AddImportsVisitor(context).transform_module(new_module)
+    applied_loops = {id(p.loop) for p in transformer.applied}
+    applied = [d for d in diagnostics if d.fix is not None
+               and isinstance(d.fix.plan, LoopPlan) and id(d.fix.plan.loop) in applied_loops]
+    return new_module.code, applied
+
+
+def _outermost(plans: list[LoopPlan]) -> list[LoopPlan]:
+    def span(p):
+        n = p.loop.node
+        return (n.lineno, n.col_offset), (n.end_lineno, n.end_col_offset)
+
+    out = []
+    for plan in sorted(plans, key=span):
+        start, end = span(plan)
+        if not any(span(o)[0] <= start and end <= span(o)[1] for o in out):
+            out.append(plan)
+    return out
+
+
+class _Apply(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, plans: dict[Pos, LoopPlan], lines, names: Names) -> None:
+        super().__init__()
+        self.plans = plans
+        self.lines = lines
+        self.names = names
+        self.applied: list[LoopPlan] = []
+        self.needs_jax_import = False
+        # Statements to delete (``outs = []``) and calls to replace (``jnp.stack(outs)``).
+        self.removals: set[Pos] = set()
+        self.removed: set[int] = set()
+        self.consumers: dict[Pos, str] = {}
+        for plan in plans.values():
+            for out in plan.outputs:
+                self.removals.add(cst_pos(lines, out.init))
+                self.consumers[cst_pos(lines, out.consumer)] = consumer_text(plan, out)
+
+    def _at(self, node: cst.CSTNode) -> Pos:
+        start = self.get_metadata(PositionProvider, node).start
+        return start.line, start.column
+
+    def _loop(self, original, updated):
+        plan = self.plans.get(self._at(original))
+        if plan is None:
+            return updated
+        body_positions = [self._at(s) for s in original.body.body]
+        result = render_loop(plan, updated, body_positions, self.lines, self.names)
+        self.needs_jax_import |= result.needs_jax_import
+        self.applied.append(plan)
+        return cst.FlattenSentinel(result.statements)
+
+    def leave_For(self, original, updated):
+        return self._loop(original, updated)
+
+    def leave_While(self, original, updated):
+        return self._loop(original, updated)
+
+    def leave_SimpleStatementLine(self, original, updated):
+        if self._at(original) in self.removals and len(updated.body) == 1:
+            self.removed.add(id(updated))  # dropped by its block, which keeps its comments
+        return updated
+
+    def _drop_removed(self, updated):
+        """Remove ``outs = []`` lines; their comment lines move to the next statement."""
+        if not any(id(s) in self.removed for s in updated.body):
+            return updated
+        body, pending = [], []
+        for stmt in updated.body:
+            if id(stmt) in self.removed:
+                pending += [line for line in stmt.leading_lines if line.comment is not None]
+                continue
+            if pending:
+                lead = list(stmt.leading_lines)
+                blanks = 0
+                while blanks < len(lead) and lead[blanks].comment is None:
+                    blanks += 1
+                stmt = stmt.with_changes(leading_lines=lead[:blanks] + pending + lead[blanks:])
+                pending = []
+            body.append(stmt)
+        return updated.with_changes(body=body)
+
+    def leave_IndentedBlock(self, original, updated):
+        return self._drop_removed(updated)
+
+    def leave_Module(self, original, updated):
+        return self._drop_removed(updated)
+
+    def leave_Call(self, original, updated):
+        pos = self._at(original)
+        if pos in self.consumers:
+            return cst.parse_expression(self.consumers[pos])
+        return updated

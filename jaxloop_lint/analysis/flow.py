@@ -287,6 +287,8 @@ class FlowWalker(Evaluator):
         self.block(body)
         for name, val in before.items():  # a loop may run zero times
             self.env[name] = self.env.get(name, val).join(val)
+        if self.recording:
+            loop.env_after = dict(self.env)
         self.loop, self.recording = saved_loop, saved_recording
 
     # -- facts -------------------------------------------------------------------------------

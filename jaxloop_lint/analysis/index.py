@@ -92,6 +92,7 @@ class ModuleIndex:
         self.module_functions: dict[str, FunctionInfo] = {}
         self.classes: dict[str, ClassInfo] = {}
         self.calls: list[CallSite] = []  # transform and lax-loop calls, resolved
+        self.purity: dict[FunctionInfo, bool] = {}  # is_pure_function's memo
         self._build(tree)
 
     # -- the walk ----------------------------------------------------------------------------

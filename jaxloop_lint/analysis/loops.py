@@ -30,6 +30,9 @@ class LoopModel:
     # Does the body compute anything traced? A shape-bound loop that only does Python
     # arithmetic on static values costs nothing at trace time.
     traced_work: bool = False
+    # Values of names after the loop (its body joined with zero iterations): the plan reads it
+    # to refuse carries that are Python numbers.
+    env_after: dict = field(default_factory=dict)
 
     @property
     def data_scaled(self) -> bool:

@@ -8,6 +8,8 @@ from . import jaxapi
 from .flow import FunctionFacts
 from .index import ModuleIndex
 from .lax_bodies import BodyFacts, body_facts
+from .loops import LoopModel
+from .plan import Plan, plan_loop
 from .traced import TracedFunctions
 
 
@@ -16,6 +18,13 @@ class ModuleModel:
     index: ModuleIndex
     traced: TracedFunctions
     bodies: list[BodyFacts]
+
+    def plan(self, facts: FunctionFacts, loop: LoopModel) -> Plan:
+        """The rewrite plan of a loop (computed once; the rules and the fixer share it)."""
+        cache = self.__dict__.setdefault("_plans", {})
+        if loop not in cache:
+            cache[loop] = plan_loop(self.index, facts, loop)
+        return cache[loop]
 
     @property
     def functions(self) -> list[FunctionFacts]:

@@ -15,6 +15,7 @@ class Finding:
     code: str
     node: ast.AST           # where the finding points (line, column, end)
     fields: dict            # formatted into the catalog message
+    plan: object = None     # a LoopPlan (the fix) or a Refusal (why there is none)
 
     @property
     def message(self) -> str:

@@ -21,6 +21,17 @@ _AT_METHODS = {ast.Add: "add", ast.Sub: "subtract", ast.Mult: "multiply", ast.Di
                ast.Pow: "power"}
 
 
+def _owning_plan(model, facts, node):
+    """The plan of the innermost data-scaled loop around ``node``: its rewrite is this
+    finding's fix too (the append becomes the scan's ys), and its refusal this one's reason."""
+    best = None
+    for loop in facts.loops:
+        if loop.data_scaled and loop.node.lineno <= node.lineno <= loop.node.end_lineno:
+            if best is None or loop.node.lineno >= best.node.lineno:
+                best = loop
+    return model.plan(facts, best) if best is not None else None
+
+
 def _in_data_loop(loop) -> bool:
     return any(l.data_scaled for l in loop.enclosing())
 
@@ -36,7 +47,8 @@ def append_then_stack(model):
                    for s in facts.stacks):
                 call = (f"{append.list_name} += [...]" if append.method == "+="
                         else f"{append.list_name}.{append.method}")
-                yield Finding("JXL201", append.node, {"list": append.list_name, "call": call})
+                yield Finding("JXL201", append.node, {"list": append.list_name, "call": call},
+                              _owning_plan(model, facts, append.node))
 
 
 @rule("JXL202")
@@ -44,7 +56,8 @@ def growing_concatenate(model):
     for facts in model.functions:
         for grow in facts.grows:
             if _in_data_loop(grow.loop):
-                yield Finding("JXL202", grow.call, {"func": grow.func, "name": grow.name})
+                yield Finding("JXL202", grow.call, {"func": grow.func, "name": grow.name},
+                              _owning_plan(model, facts, grow.call))
 
 
 @rule("JXL204")

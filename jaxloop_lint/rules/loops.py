@@ -19,12 +19,12 @@ from . import Finding, rule, source
 
 
 def _loops(model, kind: LoopKind, traced_work: bool = False):
-    """Loops of ``kind``; with ``traced_work``, only those whose body computes something traced
-    (an unrolled loop of pure Python arithmetic on static values costs nothing)."""
+    """(loop, plan) of ``kind``; with ``traced_work``, only loops whose body computes something
+    traced (an unrolled loop of pure Python arithmetic on static values costs nothing)."""
     for facts in model.functions:
         for loop in facts.loops:
             if loop.kind is kind and (loop.traced_work or not traced_work):
-                yield loop
+                yield loop, model.plan(facts, loop)
 
 
 def _trips(subject: ast.expr) -> str:
@@ -38,25 +38,25 @@ def _trips(subject: ast.expr) -> str:
 
 @rule("JXL101")
 def for_over_traced_array(model):
-    for loop in _loops(model, LoopKind.ARRAY, traced_work=True):
+    for loop, plan in _loops(model, LoopKind.ARRAY, traced_work=True):
         yield Finding("JXL101", loop.node, {"iterable": f"`{source(loop.subject)}`",
-                                            "trips": _trips(loop.subject)})
+                                            "trips": _trips(loop.subject)}, plan)
 
 
 @rule("JXL102")
 def range_over_shape(model):
-    for loop in _loops(model, LoopKind.SHAPE_RANGE, traced_work=True):
-        yield Finding("JXL102", loop.node, {"bound": source(loop.subject)})
+    for loop, plan in _loops(model, LoopKind.SHAPE_RANGE, traced_work=True):
+        yield Finding("JXL102", loop.node, {"bound": source(loop.subject)}, plan)
 
 
 @rule("JXL103")
 def range_over_traced_int(model):
-    for loop in _loops(model, LoopKind.TRACED_RANGE):
+    for loop, plan in _loops(model, LoopKind.TRACED_RANGE):
         yield Finding("JXL103", loop.node, {"bound": source(loop.subject),
-                                            "name": source(loop.traced)})
+                                            "name": source(loop.traced)}, plan)
 
 
 @rule("JXL104")
 def while_traced_condition(model):
-    for loop in _loops(model, LoopKind.TRACED_WHILE):
-        yield Finding("JXL104", loop.node, {"test": source(loop.subject)})
+    for loop, plan in _loops(model, LoopKind.TRACED_WHILE):
+        yield Finding("JXL104", loop.node, {"test": source(loop.subject)}, plan)

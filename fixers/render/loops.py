@@ -1,0 +1,148 @@
+"""Render a LoopPlan: a nested ``def`` named after the enclosing function, with the user's names
+for the carry and the step input and the loop body's statements and comments, followed by the
+``jax.lax.scan`` / ``fori_loop`` / ``while_loop`` call that replaces the loop."""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Optional, Sequence, Union
+
+import libcst as cst
+
+from jaxloop_lint.analysis.names import stores, target_names
+from jaxloop_lint.analysis.plan import FORI, SCAN, WHILE, LoopPlan, Output
+
+from .naming import Names
+from .positions import cst_pos
+
+
+@dataclass
+class Rendered:
+    statements: list[cst.BaseStatement]
+    needs_jax_import: bool
+
+
+def consumer_text(plan: LoopPlan, out: Output) -> str:
+    """What replaces ``jnp.stack(outs, axis=k)``: the scan's ys, moved to axis k."""
+    if out.axis == 0:
+        return out.name
+    return f"{plan.jnp}.moveaxis({out.name}, 0, {out.axis})"
+
+
+def render_loop(plan: LoopPlan, loop: Union[cst.For, cst.While],
+                body_positions: Sequence[tuple[int, int]], lines, names: Names) -> Rendered:
+    base = plan.function.name.strip("_") if plan.function.name != "<lambda>" else "loop"
+    carry = _Carry(plan.carried, names)
+    statements = list(loop.body.body)
+    ys: list[str] = []
+    for out in plan.outputs:
+        where = _index_of(body_positions, cst_pos(lines, out.append))
+        statements, item = _take_output(statements, where, out, plan, names)
+        ys.append(item)
+    if plan.form == SCAN:
+        step = names.fresh(f"{base}_step")
+        x_param, x_unpack = _step_input(plan.step_target, names)
+        body = carry.unpack() + x_unpack + statements
+        ys_expr = "None" if not ys else ys[0] if len(ys) == 1 else f"({', '.join(ys)})"
+        body.append(_stmt(f"return {carry.expr}, {ys_expr}"))
+        lhs_ys = "_" if not ys else plan.outputs[0].name if len(ys) == 1 else (
+            "(" + ", ".join(o.name for o in plan.outputs) + ")")
+        xs = plan.xs[0] if len(plan.xs) == 1 else f"({', '.join(plan.xs)})"
+        defs = [_def(step, [carry.param, x_param], body, loop)]
+        call = f"{carry.target}, {lhs_ys} = {plan.lax}.scan({step}, {carry.expr}, {xs})"
+    elif plan.form == FORI:
+        step = names.fresh(f"{base}_step")
+        body = carry.unpack() + statements + [_stmt(f"return {carry.bare}")]
+        defs = [_def(step, [plan.index, carry.param], body, loop)]
+        lo, hi = plan.bounds
+        call = f"{carry.bare} = {plan.lax}.fori_loop({lo}, {hi}, {step}, {carry.expr})"
+    elif plan.form == WHILE:
+        cond = names.fresh(f"{base}_cond")
+        step = names.fresh(f"{base}_body")
+        test = cst.Module([]).code_for_node(loop.test)
+        cond_body = carry.unpack() + [_stmt(f"return {test}")]
+        body = carry.unpack() + statements + [_stmt(f"return {carry.bare}")]
+        defs = [_def(cond, [carry.param], cond_body, None),
+                _def(step, [carry.param], body, loop).with_changes(
+                    leading_lines=[cst.EmptyLine(indent=False)])]
+        call = f"{carry.bare} = {plan.lax}.while_loop({cond}, {step}, {carry.expr})"
+    else:  # pragma: no cover - the planner only makes the three forms
+        raise ValueError(plan.form)
+    defs[0] = defs[0].with_changes(leading_lines=_leading(loop))
+    return Rendered(defs + [_stmt(call)], plan.needs_jax_import)
+
+
+class _Carry:
+    """How the carried names travel: one name as itself, several as a tuple ``carry``."""
+
+    def __init__(self, carried: list[str], names: Names) -> None:
+        self.names = carried
+        if len(carried) == 1:
+            self.param = self.expr = self.target = self.bare = carried[0]
+        else:
+            self.param = names.fresh("carry")
+            joined = ", ".join(carried)
+            self.expr = f"({joined})" if carried else "None"
+            self.target = f"({joined})" if carried else "_"  # inside ``carry, ys = ...``
+            self.bare = joined or "_"                      # alone on a line
+
+    def unpack(self) -> list[cst.BaseStatement]:
+        if len(self.names) > 1:
+            return [_stmt(f"{', '.join(self.names)} = {self.param}")]
+        return []
+
+
+def _step_input(target: ast.expr, names: Names) -> tuple[str, list[cst.BaseStatement]]:
+    if isinstance(target, ast.Name):
+        return target.id, []
+    parts = target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]
+    param = names.fresh("_".join(target_names(target)) or "step_input")
+    return param, [_stmt(f"{', '.join(ast.unparse(p) for p in parts)} = {param}")]
+
+
+def _take_output(statements, where: int, out: Output, plan: LoopPlan, names: Names):
+    """Replace ``outs.append(v)`` by nothing (v is a name the rest of the step leaves alone)
+    or by ``outs_t = v``; return the statements and the expression the step returns."""
+    stmt = statements[where]
+    later = plan.loop.node.body[plan.loop.node.body.index(out.append) + 1:]
+    value = out.value
+    if isinstance(value, ast.Name) and value.id not in stores(later):
+        rest = statements[:where] + statements[where + 1:]
+        if stmt.leading_lines and where < len(statements) - 1:
+            nxt = rest[where]
+            rest[where] = nxt.with_changes(leading_lines=list(stmt.leading_lines)
+                                           + list(nxt.leading_lines))
+        return rest, value.id
+    tmp = names.fresh(f"{out.name}_t")
+    call = stmt.body[0].value
+    assign = stmt.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(tmp))],
+                                                value=call.args[0].value)])
+    return statements[:where] + [assign] + statements[where + 1:], tmp
+
+
+def _def(name: str, params: list[str], body: list[cst.BaseStatement],
+         loop: Optional[Union[cst.For, cst.While]]) -> cst.FunctionDef:
+    node = cst.parse_statement(f"def {name}({', '.join(params)}):\n    pass\n")
+    block = cst.IndentedBlock(body=body)
+    if loop is not None:
+        block = block.with_changes(header=loop.body.header, footer=loop.body.footer)
+    return node.with_changes(body=block)
+
+
+def _leading(loop) -> list[cst.EmptyLine]:
+    lines = list(loop.leading_lines)
+    if not lines or lines[0].comment is not None:
+        lines.insert(0, cst.EmptyLine(indent=False))  # a blank line before the def (E306)
+    return lines
+
+
+def _stmt(code: str) -> cst.BaseStatement:
+    return cst.parse_statement(code + "\n")
+
+
+def _index_of(positions, pos) -> int:
+    for i, p in enumerate(positions):
+        if p == pos:
+            return i
+    raise LookupError(f"no statement at {pos}")
+

@@ -1,0 +1,29 @@
+"""New names for generated code: taken from the user's code, and never colliding."""
+from __future__ import annotations
+
+import ast
+import builtins
+import keyword
+
+
+class Names:
+    def __init__(self, source: str) -> None:
+        tree = ast.parse(source)
+        self.taken = set(dir(builtins)) | set(keyword.kwlist)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name):
+                self.taken.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                self.taken.add(node.name)
+            elif isinstance(node, ast.arg):
+                self.taken.add(node.arg)
+            elif isinstance(node, ast.alias):
+                self.taken.add((node.asname or node.name).split(".")[0])
+
+    def fresh(self, base: str) -> str:
+        base = base.strip("_") or "loop"
+        name, n = base, 2
+        while name in self.taken:
+            name, n = f"{base}_{n}", n + 1
+        self.taken.add(name)
+        return name

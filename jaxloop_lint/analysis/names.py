@@ -1,0 +1,136 @@
+"""Name-level dataflow on statement lists: what a block reads, writes, and reads before writing.
+
+Used by the rewrite plans (AutoGraph's rule: a loop carries the names it modifies that are live
+before or after it). Everything here over-approximates liveness: carrying a name too many is
+harmless, carrying one too few would silently change numbers.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Iterable, Iterator
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+
+
+def walk_scope(node: ast.AST) -> Iterator[ast.AST]:
+    """ast.walk that does not enter nested functions, classes or lambdas."""
+    todo = [node]
+    while todo:
+        current = todo.pop()
+        yield current
+        for child in ast.iter_child_nodes(current):
+            if not isinstance(child, _SCOPES):
+                todo.append(child)
+
+
+def loads(expr: ast.AST) -> set[str]:
+    """Names an expression reads (comprehension variables excluded)."""
+    out, local = set(), set()
+    for node in walk_scope(expr):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            out.add(node.id)
+        elif isinstance(node, _COMPREHENSIONS):
+            for gen in node.generators:
+                local.update(n.id for n in ast.walk(gen.target) if isinstance(n, ast.Name))
+    for node in ast.walk(expr):  # names read inside lambdas are read too (closures)
+        if isinstance(node, ast.Lambda):
+            params = {a.arg for a in node.args.args + node.args.kwonlyargs}
+            out.update(n.id for n in ast.walk(node.body)
+                       if isinstance(n, ast.Name) and n.id not in params)
+    return out - local
+
+
+def target_names(target: ast.AST) -> list[str]:
+    return [n.id for n in ast.walk(target) if isinstance(n, ast.Name)
+            and isinstance(n.ctx, ast.Store)]
+
+
+def stores(stmts: Iterable[ast.stmt]) -> list[str]:
+    """Names bound anywhere in the statements (nested scopes excluded), in order of appearance."""
+    out: list[str] = []
+    for stmt in stmts:
+        for node in walk_scope(stmt):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) \
+                    and node.id not in out:
+                out.append(node.id)
+            elif isinstance(node, _SCOPES[:3]) and node is not stmt and node.name not in out:
+                out.append(node.name)
+    return out
+
+
+def _target_reads(target: ast.AST) -> set[str]:
+    """``a[i] = v`` and ``a.b = v`` read ``a`` and ``i``."""
+    if isinstance(target, (ast.Subscript, ast.Attribute)):
+        return loads(target)
+    if isinstance(target, (ast.Tuple, ast.List)):
+        out = set()
+        for elt in target.elts:
+            out |= _target_reads(elt)
+        return out
+    if isinstance(target, ast.Starred):
+        return _target_reads(target.value)
+    return set()
+
+
+def reads_before_writes(stmts: list[ast.stmt], defined: set[str] | None = None) -> set[str]:
+    """Names some path through ``stmts`` reads before the block has assigned them."""
+    found: set[str] = set()
+    _block(stmts, set(defined or ()), found)
+    return found
+
+
+def _block(stmts, defined: set[str], found: set[str]) -> set[str]:
+    for stmt in stmts:
+        defined = _stmt(stmt, defined, found)
+    return defined
+
+
+def _read(expr, defined, found):
+    if expr is not None:
+        found.update(loads(expr) - defined)
+
+
+def _stmt(stmt, defined: set[str], found: set[str]) -> set[str]:
+    kind = type(stmt)
+    if kind is ast.Assign:
+        _read(stmt.value, defined, found)
+        for t in stmt.targets:
+            found.update(_target_reads(t) - defined)
+        return defined | {n for t in stmt.targets for n in target_names(t)}
+    if kind is ast.AugAssign:
+        _read(stmt.value, defined, found)
+        found.update((loads(stmt.target) | _target_reads(stmt.target)) - defined)
+        if isinstance(stmt.target, ast.Name):
+            if stmt.target.id not in defined:  # ``acc += x`` reads acc first
+                found.add(stmt.target.id)
+            return defined | {stmt.target.id}
+        return defined
+    if kind is ast.AnnAssign:
+        _read(stmt.value, defined, found)
+        return defined | set(target_names(stmt.target)) if stmt.value is not None else defined
+    if kind is ast.If:
+        _read(stmt.test, defined, found)
+        return _block(stmt.body, set(defined), found) & _block(stmt.orelse, set(defined), found)
+    if kind in (ast.For, ast.AsyncFor):
+        _read(stmt.iter, defined, found)
+        _block(stmt.body, defined | set(target_names(stmt.target)), found)
+        _block(stmt.orelse, set(defined), found)
+        return defined  # the loop may run zero times
+    if kind is ast.While:
+        _read(stmt.test, defined, found)
+        _block(stmt.body, set(defined), found)
+        _block(stmt.orelse, set(defined), found)
+        return defined
+    if kind in (ast.With, ast.AsyncWith):
+        for item in stmt.items:
+            _read(item.context_expr, defined, found)
+            if item.optional_vars is not None:
+                defined = defined | set(target_names(item.optional_vars))
+        return _block(stmt.body, defined, found)
+    if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+        return defined | {stmt.name}
+    for child in ast.iter_child_nodes(stmt):
+        if isinstance(child, ast.expr):
+            _read(child, defined, found)
+    return defined

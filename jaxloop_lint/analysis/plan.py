@@ -1,0 +1,603 @@
+"""Rewrite plans: how a data-scaled loop becomes ``jax.lax.scan`` / ``fori_loop`` /
+``while_loop``, or the reason it cannot be rewritten without changing what the program computes.
+
+The analysis decides; the fixer only renders. Preconditions follow the verified recipes of
+loop-semantics.md §5 (R1-R3, R5, R8): a static trip count for scan, every carry bound before the
+loop, no Python side effects, the loop index used only to index arrays, per-step outputs
+appended once per step and stacked once after the loop.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+from . import jaxapi
+from .flow import FunctionFacts
+from .index import FunctionInfo, ModuleIndex
+from .loops import LoopKind, LoopModel
+from .names import loads, reads_before_writes, stores, target_names, walk_scope
+from .values import Kind
+from ..diagnostics import Applicability
+
+SCAN, FORI, WHILE = "scan", "fori_loop", "while_loop"
+
+# Calls whose only effect is their result.
+_PURE_PREFIXES = ("jax.numpy.", "jax.nn.", "jax.lax.", "jax.random.", "jax.scipy.",
+                  "jax.debug.", "jax.tree.", "jax.tree_util.", "math.", "operator.",
+                  "jax.image.", "flax.linen.activation.", "flax.nnx.relu", "flax.nnx.gelu",
+                  "flax.nnx.sigmoid", "flax.nnx.softmax", "flax.nnx.tanh", "flax.nnx.silu")
+_PURE_BUILTINS = {"abs", "min", "max", "len", "sum", "pow", "round", "divmod", "isinstance",
+                  "tuple", "list", "dict", "zip", "enumerate", "range", "reversed", "float",
+                  "int", "bool", "complex", "slice", "all", "any", "sorted", "map", "filter"}
+_EFFECT_BUILTINS = {"print", "input", "open", "breakpoint", "exec", "eval", "setattr",
+                    "delattr", "globals", "locals", "vars", "next", "iter", "id"}
+_EFFECT_PREFIXES = ("logging.", "sys.", "os.", "time.", "random.", "numpy.random.",
+                    "builtins.", "warnings.", "pathlib.", "shutil.", "subprocess.", "io.")
+_MUTATORS = {"append", "extend", "insert", "update", "setdefault", "add", "pop", "remove",
+             "clear", "popitem", "discard", "sort", "reverse"}
+_ARRAY_METHODS = jaxapi.ARRAY_ATTRS | {"set", "get", "add", "multiply", "divide", "power",
+                                       "subtract", "apply", "min", "max", "at", "copy",
+                                       "clip", "conj", "view", "repeat", "take", "tolist"}
+_STACKERS = {"jax.numpy.stack", "jax.numpy.array", "jax.numpy.asarray"}
+_FORBIDDEN = {
+    ast.Return: "`return` inside the loop", ast.Break: "`break`", ast.Continue: "`continue`",
+    ast.Raise: "`raise` inside the loop", ast.Try: "`try`", ast.With: "`with`",
+    ast.AsyncWith: "`async with`", ast.AsyncFor: "`async for`", ast.Global: "`global`",
+    ast.Nonlocal: "`nonlocal`", ast.Delete: "`del`", ast.Import: "an import",
+    ast.ImportFrom: "an import", ast.FunctionDef: "a nested `def`",
+    ast.AsyncFunctionDef: "a nested `def`", ast.ClassDef: "a nested `class`",
+    ast.Yield: "`yield`", ast.YieldFrom: "`yield`", ast.Await: "`await`",
+    ast.Match: "`match`",
+}
+
+
+@dataclass(eq=False)
+class Output:
+    """A list appended once per step and stacked once after the loop: the scan's ``ys``."""
+
+    name: str
+    init: ast.Assign          # ``outs = []`` before the loop (removed)
+    append: ast.Expr          # ``outs.append(v)``, a statement of the loop body (replaced)
+    value: ast.expr
+    consumer: ast.Call        # ``jnp.stack(outs[, axis=k])`` after the loop (replaced)
+    axis: int = 0
+
+
+@dataclass(eq=False)
+class LoopPlan:
+    form: str                         # SCAN / FORI / WHILE
+    loop: LoopModel
+    function: FunctionInfo
+    carried: list[str]
+    outputs: list[Output] = field(default_factory=list)
+    # scan: the arrays iterated (as source expressions) and the names each step binds
+    xs: list[str] = field(default_factory=list)
+    step_target: Optional[ast.expr] = None
+    # fori_loop: bounds as source expressions; the index name
+    bounds: tuple[str, str] = ("", "")
+    index: Optional[str] = None
+    applicability: Applicability = Applicability.SAFE
+    notes: list[str] = field(default_factory=list)  # why the fix is unsafe
+    # How the module spells jax.lax / jax.numpy; ``import jax`` is added when neither exists.
+    lax: str = "jax.lax"
+    jnp: str = "jax.numpy"
+    needs_jax_import: bool = False
+
+    @property
+    def description(self) -> str:
+        carry = ", ".join(self.carried) or "nothing"
+        text = f"rewrite as jax.lax.{self.form} carrying {carry}"
+        if self.outputs:
+            text += " with per-step outputs " + ", ".join(o.name for o in self.outputs)
+        if self.notes:
+            text += " (unsafe: " + "; ".join(self.notes) + ")"
+        return text
+
+
+@dataclass(frozen=True)
+class Refusal:
+    reason: str
+
+
+Plan = Union[LoopPlan, Refusal]
+
+
+class _Refuse(Exception):
+    pass
+
+
+def plan_loop(index: ModuleIndex, facts: FunctionFacts, loop: LoopModel) -> Plan:
+    try:
+        return _Planner(index, facts, loop).plan()
+    except _Refuse as refusal:
+        return Refusal(str(refusal))
+
+
+class _Planner:
+    def __init__(self, index: ModuleIndex, facts: FunctionFacts, loop: LoopModel) -> None:
+        self.index = index
+        self.imports = index.imports
+        self.facts = facts
+        self.fn = facts.function
+        self.loop = loop
+        self.node = loop.node
+        self.notes: list[str] = []
+
+    # -- the plan ----------------------------------------------------------------------------
+    def plan(self) -> LoopPlan:
+        node = self.node
+        if node.orelse:
+            raise _Refuse("the loop has an `else:` clause")
+        self._check_statements()
+        outputs = self._outputs()
+        output_names = {o.name for o in outputs}
+        self._check_effects(output_names)
+        self._check_growth()
+        carried = self._carried(output_names)
+        if isinstance(node, ast.While):
+            if outputs:
+                raise _Refuse("per-step outputs of a `while` loop have a data-dependent length")
+            self.notes.append("jax.lax.while_loop is not reverse-differentiable")
+            return self._finish(LoopPlan(WHILE, self.loop, self.fn, carried))
+        return self._plan_for(carried, outputs)
+
+    def _finish(self, plan: LoopPlan) -> LoopPlan:
+        if not plan.carried and not plan.outputs:
+            raise _Refuse("nothing computed in the loop is used after it")
+        lax = local_name(self.imports, "jax.lax")
+        plan.lax = lax or "jax.lax"
+        plan.jnp = self._jnp()
+        plan.needs_jax_import = "jax" not in self.imports.names and (
+            lax is None or plan.jnp.startswith("jax."))
+        plan.notes = self.notes
+        plan.applicability = Applicability.UNSAFE if self.notes else Applicability.SAFE
+        return plan
+
+    def _plan_for(self, carried: list[str], outputs: list[Output]) -> LoopPlan:
+        node = self.node
+        it = node.iter
+        kind = self.loop.kind
+        call = it if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) else None
+        name = call.func.id if call is not None else None
+        if name == "reversed" and call.args and isinstance(call.args[0], ast.Call) \
+                and isinstance(call.args[0].func, ast.Name) and call.args[0].func.id == "range":
+            rng = call.args[0]
+            self._check_index(node.target)
+            xs = f"{self._jnp()}.arange({_args(rng)})[::-1]"
+            return self._scan(carried, outputs, [xs], node.target)
+        if name == "range":
+            index = self._check_index(node.target)
+            if kind is LoopKind.TRACED_RANGE:
+                if outputs:
+                    raise _Refuse("per-step outputs need a static trip count, and "
+                                  f"`{ast.unparse(self.loop.traced)}` is traced")
+                self.notes.append("jax.lax.fori_loop with a traced bound is not "
+                                  "reverse-differentiable")
+            step = call.args[2] if len(call.args) == 3 else None
+            unit_step = step is None or isinstance(step, ast.Constant) and step.value == 1
+            if not outputs and unit_step:
+                lo = ast.unparse(call.args[0]) if len(call.args) > 1 else "0"
+                hi = ast.unparse(call.args[1] if len(call.args) > 1 else call.args[0])
+                return self._finish(LoopPlan(FORI, self.loop, self.fn, carried,
+                                             bounds=(lo, hi), index=index))
+            if kind is LoopKind.TRACED_RANGE:
+                raise _Refuse("jax.lax.fori_loop needs a step of 1 when the bound is traced")
+            return self._scan(carried, outputs, [f"{self._jnp()}.arange({_args(call)})"],
+                              node.target)
+        if kind is not LoopKind.ARRAY:
+            raise _Refuse("the iteration form is not supported")
+        if name == "reversed":
+            return self._scan(carried, outputs, [f"{ast.unparse(call.args[0])}[::-1]"],
+                              node.target)
+        if name == "enumerate":
+            if not isinstance(node.target, ast.Tuple) or len(node.target.elts) != 2:
+                raise _Refuse("`enumerate` without an `(i, x)` target")
+            self._check_index(node.target.elts[0])
+            arr = ast.unparse(call.args[0])
+            start = _keyword_or_arg(call, "start", 1)
+            if start is None:
+                idx = f"{self._jnp()}.arange({arr}.shape[0])"
+            else:
+                s = ast.unparse(start)
+                idx = f"{self._jnp()}.arange({s}, {s} + {arr}.shape[0])"
+            return self._scan(carried, outputs, [idx, arr], node.target)
+        if name == "zip":
+            if any(isinstance(a, ast.Starred) for a in call.args) or call.keywords:
+                raise _Refuse("`zip(*...)` / `zip(..., strict=...)` is not supported")
+            if not isinstance(node.target, ast.Tuple) or len(node.target.elts) != len(call.args):
+                raise _Refuse("the `zip` target does not unpack each array")
+            self.notes.append("jax.lax.scan raises where `zip` would silently stop at the "
+                              "shortest array")
+            return self._scan(carried, outputs, [ast.unparse(a) for a in call.args],
+                              node.target)
+        return self._scan(carried, outputs, [ast.unparse(it)], node.target)
+
+    def _scan(self, carried, outputs, xs, target) -> LoopPlan:
+        return self._finish(LoopPlan(SCAN, self.loop, self.fn, carried, outputs, xs=xs,
+                                     step_target=target))
+
+    def _jnp(self) -> str:
+        return local_name(self.imports, "jax.numpy") or "jax.numpy"
+
+    # -- checks ------------------------------------------------------------------------------
+    def _body(self) -> list[ast.stmt]:
+        return self.node.body
+
+    def _check_statements(self) -> None:
+        for stmt in self._body():
+            for sub in walk_scope(stmt):
+                reason = _FORBIDDEN.get(type(sub))
+                if reason is not None and not (
+                        isinstance(sub, (ast.Break, ast.Continue)) and _inside_inner_loop(
+                            sub, stmt)):
+                    raise _Refuse(f"the body has {reason}")
+                if isinstance(sub, (ast.Lambda,) + _SCOPE_DEFS) and sub is not stmt:
+                    raise _Refuse("the body defines a function")
+
+    def _check_effects(self, outputs: set[str]) -> None:
+        body_names = set(stores(self._body()))
+        for stmt in self._body():
+            for sub in walk_scope(stmt):
+                if isinstance(sub, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                    targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
+                    for t in targets:
+                        for part in ast.walk(t):
+                            if isinstance(part, ast.Attribute) and isinstance(part.ctx, ast.Store):
+                                raise _Refuse(f"the body assigns `{ast.unparse(part)}`")
+                            if isinstance(part, ast.Subscript) and isinstance(part.ctx, ast.Store):
+                                raise _Refuse(f"the body assigns into `{ast.unparse(part)}`")
+                elif isinstance(sub, ast.Call):
+                    self._check_call(sub, outputs, body_names)
+
+    def _check_call(self, call: ast.Call, outputs: set[str], body_names: set[str]) -> None:
+        func = call.func
+        qual = self.imports.qualname(func)
+        shown = ast.unparse(func)
+        if qual is not None:
+            if qual.startswith(_EFFECT_PREFIXES):
+                raise _Refuse(f"the body calls `{shown}`, which would run once at trace time "
+                              "instead of once per step")
+            if qual.startswith(_PURE_PREFIXES) or qual.startswith("numpy."):
+                return
+            self._unknown(shown)
+            return
+        if isinstance(func, ast.Name):
+            if func.id in _EFFECT_BUILTINS and func.id not in body_names:
+                raise _Refuse(f"the body calls `{func.id}()`, which would run once at trace "
+                              "time instead of once per step")
+            if func.id in _PURE_BUILTINS and func.id not in body_names:
+                return
+            callee = self.index.resolve_function(func, self.fn)
+            if callee is not None and is_pure_function(self.index, callee):
+                return
+            self._unknown(shown)
+            return
+        if isinstance(func, ast.Attribute):
+            holder = func.value
+            if isinstance(holder, ast.Name) and func.attr in _MUTATORS:
+                if holder.id in outputs:
+                    return  # the output's own append, handled by the plan
+                if holder.id not in body_names:
+                    raise _Refuse(f"the body mutates `{holder.id}` (`{shown}`)")
+                return  # a list built and used within one step
+            if func.attr in _ARRAY_METHODS or isinstance(holder, ast.Subscript) and \
+                    isinstance(holder.value, ast.Attribute) and holder.value.attr == "at":
+                return
+            callee = self.index.resolve_function(func, self.fn)
+            if callee is not None and is_pure_function(self.index, callee):
+                return
+        self._unknown(shown)
+
+    def _unknown(self, shown: str) -> None:
+        note = f"calls `{shown}`, whose Python side effects (if any) would run once"
+        if note not in self.notes:
+            self.notes.append(note)
+
+    def _check_growth(self) -> None:
+        for grow in self.facts.grows:
+            if any(l is self.loop for l in grow.loop.enclosing()):
+                raise _Refuse(f"`{grow.name}` grows every step ({grow.func}): its shape "
+                              "changes, so it cannot be a loop carry")
+
+    def _check_index(self, target: ast.expr) -> Optional[str]:
+        """The loop index may only index arrays: as a traced int32 anything else changes."""
+        if not isinstance(target, ast.Name):
+            raise _Refuse("the loop index is not a plain name")
+        name = target.id
+        for stmt in self._body():
+            parents = _parents(stmt)
+            for sub in walk_scope(stmt):
+                if isinstance(sub, ast.Name) and sub.id == name:
+                    if isinstance(sub.ctx, ast.Store):
+                        raise _Refuse(f"the body reassigns the loop index `{name}`")
+                    if not _in_index_position(sub, parents):
+                        raise _Refuse(
+                            f"the loop index `{name}` is used as a Python number "
+                            f"(`{ast.unparse(parents.get(sub, sub))}`): it would become a "
+                            "traced int32")
+        return name
+
+    # -- dataflow ----------------------------------------------------------------------------
+    def _carried(self, outputs: set[str]) -> list[str]:
+        node = self.node
+        body = self._body()
+        targets = set(target_names(node.target)) if isinstance(node, ast.For) else set()
+        assigned = [n for n in stores(body) if n not in targets]
+        live_in = reads_before_writes(body, targets)
+        if isinstance(node, ast.While):
+            live_in |= loads(node.test)
+        live_out = self._live_after()
+        leaked = targets & live_out
+        if leaked:
+            raise _Refuse(f"the loop variable `{sorted(leaked)[0]}` is read after the loop "
+                          "(Python keeps its last value)")
+        carried = [n for n in assigned if n in live_in or n in live_out]
+        bound = self._bound_before()
+        env = self.loop.env_after
+        for name in carried:
+            if name not in bound:
+                raise _Refuse(f"`{name}` is first assigned inside the loop but read after it")
+            val = env.get(name)
+            if val is not None and val.kind <= Kind.SHAPE:
+                raise _Refuse(f"`{name}` is a Python number updated in Python: as a carry it "
+                              "would become a traced array (float32 instead of float64)")
+        return carried
+
+    def _live_after(self) -> set[str]:
+        """Names read after the loop, or anywhere in an enclosing loop (its next step)."""
+        fn_node = self.fn.node
+        end = (self.node.end_lineno, self.node.end_col_offset)
+        outer = self.loop.parent
+        outer_span = None
+        while outer is not None:
+            outer_span = (outer.node.lineno, outer.node.end_lineno)
+            outer = outer.parent
+        shadowed = _rebinding_loops(fn_node, end)
+        out = set()
+        body = [fn_node.body] if isinstance(fn_node, ast.Lambda) else fn_node.body
+        for stmt in body:
+            for sub in ast.walk(stmt):
+                if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
+                    pos = (sub.lineno, sub.col_offset)
+                    if pos > end and not any(sub.id in names and lo <= sub.lineno <= hi
+                                             for names, lo, hi in shadowed):
+                        out.add(sub.id)
+                    elif outer_span and outer_span[0] <= sub.lineno <= outer_span[1] and not (
+                            self.node.lineno <= sub.lineno <= self.node.end_lineno):
+                        out.add(sub.id)
+        return out
+
+    def _bound_before(self) -> set[str]:
+        """Names with a value when the loop starts: parameters, earlier assignments,
+        closures and module globals."""
+        out: set[str] = set()
+        fn: Optional[FunctionInfo] = self.fn
+        while fn is not None:
+            args = fn.node.args
+            out.update(a.arg for a in args.posonlyargs + args.args + args.kwonlyargs)
+            out.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
+            fn = fn.parent
+        start = self.node.lineno
+        for stmt in self.fn.node.body:
+            for sub in walk_scope(stmt):
+                if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store) \
+                        and sub.lineno < start:
+                    out.add(sub.id)
+        if self.fn.parent is not None:
+            out.update(stores(self.fn.parent.node.body))
+        out.update(stores(self.index.tree.body))
+        return out
+
+    # -- outputs -----------------------------------------------------------------------------
+    def _outputs(self) -> list[Output]:
+        body = self._body()
+        local = set(stores(body))
+        appended: dict[str, list[ast.Call]] = {}
+        for stmt in body:
+            for sub in walk_scope(stmt):
+                if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) \
+                        and isinstance(sub.func.value, ast.Name) \
+                        and sub.func.attr in ("append", "extend", "insert") \
+                        and sub.func.value.id not in local:
+                    appended.setdefault(sub.func.value.id, []).append(sub)
+                elif isinstance(sub, ast.AugAssign) and isinstance(sub.target, ast.Name) \
+                        and isinstance(sub.value, (ast.List, ast.Tuple)):
+                    raise _Refuse(f"`{sub.target.id} += [...]`: use `{sub.target.id}.append` "
+                                  "for a per-step output")
+        return [self._output(name, calls) for name, calls in appended.items()]
+
+    def _output(self, name: str, calls: list[ast.Call]) -> Output:
+        if len(calls) != 1 or calls[0].func.attr != "append" or len(calls[0].args) != 1:
+            raise _Refuse(f"`{name}` is not appended exactly once per step")
+        call = calls[0]
+        stmt = next((s for s in self._body() if isinstance(s, ast.Expr) and s.value is call),
+                    None)
+        if stmt is None:
+            raise _Refuse(f"`{name}.append` is conditional or nested: the number of outputs "
+                          "would depend on the data")
+        uses = [n for s in self._body() for n in walk_scope(s)
+                if isinstance(n, ast.Name) and n.id == name]
+        if len(uses) != 1:
+            raise _Refuse(f"`{name}` is read inside the loop")
+        fact = next((a for a in self.facts.appends if a.node is call), None)
+        if fact is None or fact.value.kind < Kind.PYTREE:
+            raise _Refuse(f"`{name}` collects Python values, not traced arrays")
+        init = self._init(name)
+        consumer, axis = self._consumer(name)
+        return Output(name, init, stmt, call.args[0], consumer, axis)
+
+    def _init(self, name: str) -> ast.Assign:
+        block = _enclosing_block(self.fn.node, self.node)
+        if block is None:
+            raise _Refuse(f"`{name} = []` is not in the loop's block")
+        pos = block.index(self.node)
+        for stmt in reversed(block[:pos]):
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                    and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == name:
+                if isinstance(stmt.value, ast.List) and not stmt.value.elts:
+                    return stmt
+                break
+            if name in loads(stmt) or name in stores([stmt]):
+                break
+        raise _Refuse(f"`{name}` is not created as `[]` just before the loop")
+
+    def _consumer(self, name: str) -> tuple[ast.Call, int]:
+        end = self.node.end_lineno
+        uses = []
+        parents = _parents(self.fn.node)
+        for sub in walk_scope(self.fn.node):
+            if isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, ast.Load) \
+                    and not (self.node.lineno <= sub.lineno <= end):
+                uses.append(sub)
+        if len(uses) != 1 or uses[0].lineno <= end:
+            raise _Refuse(f"`{name}` is used after the loop other than in one `jnp.stack`")
+        call = parents.get(uses[0])
+        if not isinstance(call, ast.Call) or not call.args or call.args[0] is not uses[0] \
+                or self.imports.qualname(call.func) not in _STACKERS:
+            raise _Refuse(f"`{name}` is consumed by something other than jnp.stack / "
+                          "jnp.array / jnp.asarray")
+        qual = self.imports.qualname(call.func)
+        axis = 0
+        extra = list(call.args[1:]) + [k.value for k in call.keywords if k.arg == "axis"]
+        if any(k.arg != "axis" for k in call.keywords) or len(extra) > 1 or (
+                extra and qual != "jax.numpy.stack"):
+            raise _Refuse(f"`{ast.unparse(call)}` has arguments the rewrite does not handle")
+        if extra:
+            value = extra[0]
+            if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub) \
+                    and isinstance(value.operand, ast.Constant):
+                axis = -value.operand.value
+            elif isinstance(value, ast.Constant) and isinstance(value.value, int):
+                axis = value.value
+            else:
+                raise _Refuse("the stacking axis is not a literal")
+        return call, axis
+
+
+_SCOPE_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _args(call: ast.Call) -> str:
+    return ", ".join(ast.unparse(a) for a in call.args)
+
+
+def _keyword_or_arg(call: ast.Call, name: str, position: int) -> Optional[ast.expr]:
+    if len(call.args) > position:
+        return call.args[position]
+    for k in call.keywords:
+        if k.arg == name:
+            return k.value
+    return None
+
+
+def _parents(root: ast.AST) -> dict[ast.AST, ast.AST]:
+    out = {}
+    for node in ast.walk(root):
+        for child in ast.iter_child_nodes(node):
+            out[child] = node
+    return out
+
+
+def _in_index_position(name: ast.Name, parents: dict) -> bool:
+    """``xs[i]``, ``xs[i + 1]``, ``xs[:, i]``, ``xs.at[i]``: integer indexing only."""
+    node: ast.AST = name
+    while True:
+        parent = parents.get(node)
+        if isinstance(parent, ast.BinOp) and isinstance(parent.op, (ast.Add, ast.Sub)) and all(
+                isinstance(side, ast.Name) or isinstance(side, ast.Constant)
+                and isinstance(side.value, int) for side in (parent.left, parent.right)):
+            node = parent
+            continue
+        if isinstance(parent, ast.Tuple):
+            node = parent
+            continue
+        return isinstance(parent, ast.Subscript) and parent.slice is node
+
+
+def _inside_inner_loop(node: ast.AST, stmt: ast.stmt) -> bool:
+    """A break / continue that belongs to a loop nested in the body."""
+    for sub in ast.walk(stmt):
+        if isinstance(sub, (ast.For, ast.While)) and any(n is node for n in ast.walk(sub)):
+            return True
+    return False
+
+
+def _enclosing_block(fn_node, target: ast.stmt) -> Optional[list]:
+    for node in ast.walk(fn_node):
+        for field_name in ("body", "orelse", "finalbody"):
+            block = getattr(node, field_name, None)
+            if isinstance(block, list) and any(s is target for s in block):
+                return block
+    return None
+
+
+def _rebinding_loops(fn_node, after: tuple[int, int]) -> list[tuple[set[str], int, int]]:
+    """Later ``for`` loops: a read of their target inside them sees their own binding."""
+    out = []
+    for node in ast.walk(fn_node):
+        if isinstance(node, ast.For) and (node.lineno, node.col_offset) > after:
+            out.append((set(target_names(node.target)), node.lineno, node.end_lineno))
+    return out
+
+
+def local_name(imports, qualname: str) -> Optional[str]:
+    """How this module spells ``jax.lax`` / ``jax.numpy``: ``lax``, ``jnp``, ``jax.lax``."""
+    for local, qual in imports.names.items():
+        if qual == qualname:
+            return local
+    parent, _, attr = qualname.rpartition(".")
+    if parent:
+        base = local_name(imports, parent)
+        if base is not None:
+            return f"{base}.{attr}"
+    return None
+
+
+def is_pure_function(index: ModuleIndex, fn: FunctionInfo, depth: int = 0) -> bool:
+    """A function of this module whose body has no statement or call with Python effects."""
+    cache = index.purity
+    if fn in cache:
+        return cache[fn]
+    cache[fn] = False  # recursion counts as impure
+    pure = depth < 4 and _pure_body(index, fn, depth)
+    cache[fn] = pure
+    return pure
+
+
+def _pure_body(index: ModuleIndex, fn: FunctionInfo, depth: int) -> bool:
+    node = fn.node
+    body = [node.body] if isinstance(node, ast.Lambda) else node.body
+    local = set(stores(body)) | {a.arg for a in node.args.args + node.args.kwonlyargs}
+    for stmt in body:
+        for sub in walk_scope(stmt):
+            if isinstance(sub, (ast.Global, ast.Nonlocal, ast.Yield, ast.YieldFrom, ast.Await)):
+                return False
+            if isinstance(sub, (ast.Attribute, ast.Subscript)) and isinstance(
+                    sub.ctx, (ast.Store, ast.Del)):
+                return False
+            if isinstance(sub, ast.Call):
+                func = sub.func
+                qual = index.imports.qualname(func)
+                if qual is not None:
+                    if qual.startswith(_EFFECT_PREFIXES) or not (
+                            qual.startswith(_PURE_PREFIXES) or qual.startswith("numpy.")):
+                        return False
+                    continue
+                if isinstance(func, ast.Name):
+                    if func.id in _EFFECT_BUILTINS:
+                        return False
+                    if func.id in _PURE_BUILTINS and func.id not in local:
+                        continue
+                    callee = index.resolve_function(func, fn)
+                    if callee is None or not is_pure_function(index, callee, depth + 1):
+                        return False
+                elif isinstance(func, ast.Attribute):
+                    if func.attr in _MUTATORS and not (
+                            isinstance(func.value, ast.Name) and func.value.id in local):
+                        return False
+                    if func.attr not in _ARRAY_METHODS:
+                        return False
+                else:
+                    return False
+    return True
