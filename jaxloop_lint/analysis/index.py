@@ -170,6 +170,13 @@ class ModuleIndex:
                     and target.value.id == self_name):
                 method.cls.self_assigns.setdefault(target.attr, node.value)
 
+    def module_names(self) -> set[str]:
+        """Names bound at module level (computed once)."""
+        if not hasattr(self, "_module_names"):
+            from .names import stores
+            self._module_names = set(stores(self.tree.body))
+        return self._module_names
+
     # -- lookups -----------------------------------------------------------------------------
     def resolve_function(self, expr: ast.AST, scope: Optional[FunctionInfo]
                          ) -> Optional[FunctionInfo]:

@@ -123,6 +123,7 @@ class _Planner:
         self.loop = loop
         self.node = loop.node
         self.notes: list[str] = []
+        self.body_stores = stores(loop.node.body)
 
     # -- the plan ----------------------------------------------------------------------------
     def plan(self) -> LoopPlan:
@@ -236,7 +237,7 @@ class _Planner:
                     raise _Refuse("the body defines a function")
 
     def _check_effects(self, outputs: set[str]) -> None:
-        body_names = set(stores(self._body()))
+        body_names = set(self.body_stores)
         for stmt in self._body():
             for sub in walk_scope(stmt):
                 if isinstance(sub, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
@@ -323,7 +324,7 @@ class _Planner:
         node = self.node
         body = self._body()
         targets = set(target_names(node.target)) if isinstance(node, ast.For) else set()
-        assigned = [n for n in stores(body) if n not in targets]
+        assigned = [n for n in self.body_stores if n not in targets]
         live_in = reads_before_writes(body, targets)
         if isinstance(node, ast.While):
             live_in |= loads(node.test)
@@ -386,13 +387,13 @@ class _Planner:
                     out.add(sub.id)
         if self.fn.parent is not None:
             out.update(stores(self.fn.parent.node.body))
-        out.update(stores(self.index.tree.body))
+        out.update(self.index.module_names())
         return out
 
     # -- outputs -----------------------------------------------------------------------------
     def _outputs(self) -> list[Output]:
         body = self._body()
-        local = set(stores(body))
+        local = set(self.body_stores)
         appended: dict[str, list[ast.Call]] = {}
         for stmt in body:
             for sub in walk_scope(stmt):
