@@ -10,7 +10,7 @@ from typing import Optional, Sequence, Union
 import libcst as cst
 
 from jaxloop_lint.analysis.names import stores, target_names
-from jaxloop_lint.analysis.plan import FORI, SCAN, WHILE, LoopPlan, Output
+from jaxloop_lint.analysis.plan import FORI, SCAN, VMAP, WHILE, LoopPlan, Output
 
 from .naming import Names
 from .positions import cst_pos
@@ -24,9 +24,10 @@ class Rendered:
 
 def consumer_text(plan: LoopPlan, out: Output) -> str:
     """What replaces ``jnp.stack(outs, axis=k)``: the scan's ys, moved to axis k."""
+    ys = f"{out.name}[::-1]" if out.reverse else out.name
     if out.axis == 0:
-        return out.name
-    return f"{plan.jnp}.moveaxis({out.name}, 0, {out.axis})"
+        return ys
+    return f"{plan.jnp}.moveaxis({ys}, 0, {out.axis})"
 
 
 def render_loop(plan: LoopPlan, loop: Union[cst.For, cst.While],
@@ -50,6 +51,15 @@ def render_loop(plan: LoopPlan, loop: Union[cst.For, cst.While],
         xs = plan.xs[0] if len(plan.xs) == 1 else f"({', '.join(plan.xs)})"
         defs = [_def(step, [carry.param, x_param], body, loop)]
         call = f"{carry.target}, {lhs_ys} = {plan.lax}.scan({step}, {carry.expr}, {xs})"
+    elif plan.form == VMAP:
+        step = names.fresh(f"{base}_step")
+        x_param, x_unpack = _step_input(plan.step_target, names)
+        ys_expr = ys[0] if len(ys) == 1 else f"({', '.join(ys)})"
+        body = x_unpack + statements + [_stmt(f"return {ys_expr}")]
+        lhs_ys = ", ".join(o.name for o in plan.outputs)
+        xs = plan.xs[0] if len(plan.xs) == 1 else f"({', '.join(plan.xs)})"
+        defs = [_def(step, [x_param], body, loop)]
+        call = f"{lhs_ys} = {plan.vmap}({step})({xs})"
     elif plan.form == FORI:
         step = names.fresh(f"{base}_step")
         body = carry.unpack() + statements + [_stmt(f"return {carry.bare}")]
@@ -113,8 +123,11 @@ def _take_output(statements, where: int, out: Output, plan: LoopPlan, names: Nam
             rest[where] = nxt.with_changes(leading_lines=list(stmt.leading_lines)
                                            + list(nxt.leading_lines))
         return rest, value.id
-    tmp = names.fresh(f"{out.name}_t")
     call = stmt.body[0].value
+    if where == len(statements) - 1 and not stmt.leading_lines:
+        # The last statement of the step: return the appended expression itself.
+        return statements[:where], cst.Module([]).code_for_node(call.args[0].value)
+    tmp = names.fresh(f"{out.name}_t")
     assign = stmt.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(tmp))],
                                                 value=call.args[0].value)])
     return statements[:where] + [assign] + statements[where + 1:], tmp

@@ -20,7 +20,7 @@ from .names import loads, reads_before_writes, stores, target_names, walk_scope
 from .values import Kind
 from ..diagnostics import Applicability
 
-SCAN, FORI, WHILE = "scan", "fori_loop", "while_loop"
+SCAN, FORI, WHILE, VMAP = "scan", "fori_loop", "while_loop", "vmap"
 
 # Calls whose only effect is their result.
 _PURE_PREFIXES = ("jax.numpy.", "jax.nn.", "jax.lax.", "jax.random.", "jax.scipy.",
@@ -62,6 +62,7 @@ class Output:
     value: ast.expr
     consumer: ast.Call        # ``jnp.stack(outs[, axis=k])`` after the loop (replaced)
     axis: int = 0
+    reverse: bool = False     # consumed as ``jnp.stack(outs[::-1])``
 
 
 @dataclass(eq=False)
@@ -82,12 +83,16 @@ class LoopPlan:
     # How the module spells jax.lax / jax.numpy; ``import jax`` is added when neither exists.
     lax: str = "jax.lax"
     jnp: str = "jax.numpy"
+    vmap: str = "jax.vmap"
     needs_jax_import: bool = False
 
     @property
     def description(self) -> str:
         carry = ", ".join(self.carried) or "nothing"
-        text = f"rewrite as jax.lax.{self.form} carrying {carry}"
+        if self.form == VMAP:
+            text = "rewrite as jax.vmap over independent steps"
+        else:
+            text = f"rewrite as jax.lax.{self.form} carrying {carry}"
         if self.outputs:
             text += " with per-step outputs " + ", ".join(o.name for o in self.outputs)
         if self.notes:
@@ -147,10 +152,16 @@ class _Planner:
         if not plan.carried and not plan.outputs:
             raise _Refuse("nothing computed in the loop is used after it")
         lax = local_name(self.imports, "jax.lax")
+        vmap = local_name(self.imports, "jax.vmap")
         plan.lax = lax or "jax.lax"
+        plan.vmap = vmap or "jax.vmap"
         plan.jnp = self._jnp()
-        plan.needs_jax_import = "jax" not in self.imports.names and (
-            lax is None or plan.jnp.startswith("jax."))
+        used = [plan.vmap if plan.form == VMAP else plan.lax]
+        if any(x.startswith("jax.numpy") for x in plan.xs) or any(
+                o.axis for o in plan.outputs):
+            used.append(plan.jnp)
+        plan.needs_jax_import = "jax" not in self.imports.names and any(
+            u.startswith("jax.") for u in used)
         plan.notes = self.notes
         plan.applicability = Applicability.UNSAFE if self.notes else Applicability.SAFE
         return plan
@@ -215,7 +226,10 @@ class _Planner:
         return self._scan(carried, outputs, [ast.unparse(it)], node.target)
 
     def _scan(self, carried, outputs, xs, target) -> LoopPlan:
-        return self._finish(LoopPlan(SCAN, self.loop, self.fn, carried, outputs, xs=xs,
+        # No state flows from one step to the next: the steps are independent, run them in
+        # parallel with vmap instead of one after another.
+        form = VMAP if outputs and not carried else SCAN
+        return self._finish(LoopPlan(form, self.loop, self.fn, carried, outputs, xs=xs,
                                      step_target=target))
 
     def _jnp(self) -> str:
@@ -425,8 +439,8 @@ class _Planner:
         if fact is None or fact.value.kind < Kind.PYTREE:
             raise _Refuse(f"`{name}` collects Python values, not traced arrays")
         init = self._init(name)
-        consumer, axis = self._consumer(name)
-        return Output(name, init, stmt, call.args[0], consumer, axis)
+        consumer, axis, reverse = self._consumer(name)
+        return Output(name, init, stmt, call.args[0], consumer, axis, reverse)
 
     def _init(self, name: str) -> ast.Assign:
         block = _enclosing_block(self.fn.node, self.node)
@@ -443,7 +457,7 @@ class _Planner:
                 break
         raise _Refuse(f"`{name}` is not created as `[]` just before the loop")
 
-    def _consumer(self, name: str) -> tuple[ast.Call, int]:
+    def _consumer(self, name: str) -> tuple[ast.Call, int, bool]:
         end = self.node.end_lineno
         uses = []
         parents = _parents(self.fn.node)
@@ -453,8 +467,12 @@ class _Planner:
                 uses.append(sub)
         if len(uses) != 1 or uses[0].lineno <= end:
             raise _Refuse(f"`{name}` is used after the loop other than in one `jnp.stack`")
-        call = parents.get(uses[0])
-        if not isinstance(call, ast.Call) or not call.args or call.args[0] is not uses[0] \
+        arg: ast.expr = uses[0]
+        call = parents.get(arg)
+        reverse = False
+        if isinstance(call, ast.Subscript) and call.value is arg and _is_reverse(call.slice):
+            arg, call, reverse = call, parents.get(call), True  # jnp.stack(outs[::-1])
+        if not isinstance(call, ast.Call) or not call.args or call.args[0] is not arg \
                 or self.imports.qualname(call.func) not in _STACKERS:
             raise _Refuse(f"`{name}` is consumed by something other than jnp.stack / "
                           "jnp.array / jnp.asarray")
@@ -473,10 +491,16 @@ class _Planner:
                 axis = value.value
             else:
                 raise _Refuse("the stacking axis is not a literal")
-        return call, axis
+        return call, axis, reverse
 
 
 _SCOPE_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _is_reverse(index: ast.expr) -> bool:
+    return isinstance(index, ast.Slice) and index.lower is None and index.upper is None \
+        and isinstance(index.step, ast.UnaryOp) and isinstance(index.step.op, ast.USub) \
+        and isinstance(index.step.operand, ast.Constant) and index.step.operand.value == 1
 
 
 def _args(call: ast.Call) -> str:
