@@ -354,10 +354,27 @@ class _Planner:
             if name not in bound:
                 raise _Refuse(f"`{name}` is first assigned inside the loop but read after it")
             val = env.get(name)
-            if val is not None and val.kind <= Kind.SHAPE:
-                raise _Refuse(f"`{name}` is a Python number updated in Python: as a carry it "
-                              "would become a traced array (float32 instead of float64)")
+            if val is not None and val.kind <= Kind.SHAPE and self._float_arithmetic(name):
+                raise _Refuse(f"`{name}` is a Python float updated in Python: as a carry it "
+                              "would be computed in float32 instead of float64")
         return carried
+
+    def _float_arithmetic(self, name: str) -> bool:
+        """Is ``name`` ever given a float literal or a true division? Integer counters
+        (``i = 0`` ... ``i += 1``) are exact as int32 carries; floats are not."""
+        for sub in walk_scope(self.fn.node):
+            if isinstance(sub, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
+                if not any(name in target_names(t) for t in targets) or sub.value is None:
+                    continue
+                if isinstance(sub, ast.AugAssign) and isinstance(sub.op, ast.Div):
+                    return True
+                for part in ast.walk(sub.value):
+                    if isinstance(part, ast.Constant) and isinstance(part.value, (float, complex)):
+                        return True
+                    if isinstance(part, ast.BinOp) and isinstance(part.op, (ast.Div, ast.Pow)):
+                        return True
+        return True if name not in stores(self.fn.node.body) else False
 
     def _live_after(self) -> set[str]:
         """Names read after the loop, or anywhere in an enclosing loop (its next step)."""
