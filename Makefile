@@ -23,6 +23,11 @@ demo: $(VENV)/.installed
 	@$(BIN)/flake8 --select=JXL examples/; status=$$?; \
 	  if [ $$status -eq 1 ]; then echo "(exit 1: findings, as expected for the anti-pattern examples)"; \
 	  else exit $$status; fi
+	@echo
+	@echo "== jaxloop-fix --diff examples/   (safe fixes; add --unsafe-fixes for the rest)"
+	@$(BIN)/jaxloop-fix --diff examples/; status=$$?; \
+	  if [ $$status -eq 1 ]; then echo "(exit 1: findings remain, as expected)"; \
+	  else exit $$status; fi
 
 # pytest exits 5 when it collected nothing: that is a failure here, never a pass.
 test: $(VENV)/.installed-test

@@ -1,8 +1,7 @@
 """Shared test configuration.
 
 ``@pytest.mark.needs_rewriter`` marks tests that need ``fixers.apply.fix_source`` to actually
-rewrite code. They skip themselves while it applies no fix to ``RNN_PROGRAM`` (the renderer has
-not landed yet) and turn on by themselves once it does.
+rewrite code. If it applies no (safe) fix to ``RNN_PROGRAM`` they fail: they never skip.
 """
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ import jax.numpy as jnp
 
 
 @jax.jit
-def rnn(w, h, xs):
+def rnn(w, h, xs: jax.Array):
     outs = []
     for x in xs:
         h = jnp.tanh(w @ h + x)
@@ -41,7 +40,7 @@ def pytest_configure(config):
 
 def pytest_runtest_setup(item):
     if item.get_closest_marker("needs_rewriter") is not None and not rewriter_applies_fixes():
-        pytest.skip("the rewriter has not landed: fix_source applies no fix to the RNN program")
+        pytest.fail("fix_source applies no safe fix to the RNN reference program")
 
 
 @pytest.fixture

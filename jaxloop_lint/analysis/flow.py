@@ -9,7 +9,7 @@ from typing import Callable, Optional, Union
 
 from . import jaxapi
 from .index import FunctionInfo, ModuleIndex
-from .loops import LoopKind, LoopModel, classify_iterable, classify_while
+from .loops import LoopKind, LoopModel, classify_for, classify_while
 from .values import ARRAY, PYTREE, STATIC, UNKNOWN, Evaluator, Kind, Val, join_all
 
 
@@ -157,8 +157,11 @@ class FlowWalker(Evaluator):
         self._note_growth([target], s.value)
 
     def s_For(self, s):
-        kind, subject, traced = classify_iterable(s.iter, self)
+        kind, subject, traced = classify_for(s, self)
         loop = self._open_loop(s, kind, subject, traced)
+        if kind is LoopKind.ARRAY:
+            parts = subject.value if isinstance(subject, ast.Starred) else subject
+            loop.assumed_array = self(parts).array is None
         element = self._element(s.iter)
         # Two passes: the first only settles loop-carried values (acc = 0.0 becomes traced).
         for recording in (False, True):

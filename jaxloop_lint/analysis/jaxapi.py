@@ -115,7 +115,8 @@ CONTAINER_RESULTS = {
 STATIC_RESULTS = {f"jax.numpy.{n}" for n in (
     "dtype", "finfo", "iinfo", "result_type", "promote_types", "issubdtype", "can_cast",
     "isdtype", "ndim",
-)}
+)} | {"jax.lax.axis_size", "jax.lax.psum_scatter_size", "jax.device_count",
+      "jax.local_device_count", "jax.process_count", "jax.process_index"}
 SHAPE_RESULTS = {"jax.numpy.shape", "jax.numpy.size"}
 
 # Array functions whose first argument may be a Python sequence: being passed to them says

@@ -30,6 +30,9 @@ class LoopModel:
     # Does the body compute anything traced? A shape-bound loop that only does Python
     # arithmetic on static values costs nothing at trace time.
     traced_work: bool = False
+    # The iterated value is a jit argument nothing shows to be an array or a container: it is
+    # taken for an array, and a rewrite of the loop is only offered as unsafe.
+    assumed_array: bool = False
     # Values of names after the loop (its body joined with zero iterations): the plan reads it
     # to refuse carries that are Python numbers.
     env_after: dict = field(default_factory=dict)
@@ -73,6 +76,16 @@ def classify_iterable(expr: ast.expr, evaluate) -> tuple[LoopKind, Optional[ast.
     if val.iterable_array:
         return LoopKind.ARRAY, expr, None
     return LoopKind.STATIC, None, None
+
+
+def classify_for(node: ast.For, evaluate):
+    """Like classify_iterable, but ``for w, b in params[:-1]`` (a tuple target over something
+    not known to be an array) walks a list of tuples: static."""
+    kind, subject, traced = classify_iterable(node.iter, evaluate)
+    if kind is LoopKind.ARRAY and isinstance(node.target, (ast.Tuple, ast.List)) \
+            and subject is node.iter and evaluate(subject).array is None:
+        return LoopKind.STATIC, None, None
+    return kind, subject, traced
 
 
 _ITERATION_BUILTINS = {"range", "enumerate", "reversed", "zip"}

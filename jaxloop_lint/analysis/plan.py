@@ -199,6 +199,9 @@ class _Planner:
                               node.target)
         if kind is not LoopKind.ARRAY:
             raise _Refuse("the iteration form is not supported")
+        if self.loop.assumed_array:
+            self.notes.append(f"`{ast.unparse(self.loop.subject)}` is assumed to be an array; "
+                              "a list of arrays would be scanned leaf by leaf")
         if name == "reversed":
             return self._scan(carried, outputs, [f"{ast.unparse(call.args[0])}[::-1]"],
                               node.target)

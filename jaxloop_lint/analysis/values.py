@@ -150,8 +150,9 @@ class Evaluator:
             return base
         if base.array:
             return ARRAY
-        if isinstance(e.slice, ast.Constant) and isinstance(e.slice.value, str):
-            return PYTREE  # batch["x"]: a leaf or a whole sub-tree
+        if isinstance(e.slice, ast.Constant) and isinstance(e.slice.value, (str, int)) \
+                and not isinstance(e.slice.value, bool):
+            return PYTREE  # batch["x"], state[0]: a leaf or a whole sub-tree
         if base.kind >= Kind.PYTREE:
             return Val(base.kind, None)
         return UNKNOWN
