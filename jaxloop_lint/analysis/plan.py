@@ -485,6 +485,10 @@ class _Planner:
             if isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, ast.Load) \
                     and not (self.node.lineno <= sub.lineno <= end):
                 uses.append(sub)
+        uses.sort(key=lambda n: (n.lineno, n.col_offset))
+        # ``outs = outs[::-1]`` before the stack means the same on the stacked array.
+        while len(uses) > 1 and _is_self_reverse(parents.get(parents.get(uses[0])), name):
+            uses.pop(0)
         if len(uses) != 1 or uses[0].lineno <= end:
             raise _Refuse(f"`{name}` is used after the loop other than in one `jnp.stack`")
         arg: ast.expr = uses[0]
@@ -515,6 +519,13 @@ class _Planner:
 
 
 _SCOPE_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _is_self_reverse(stmt, name: str) -> bool:
+    return isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+        and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == name \
+        and isinstance(stmt.value, ast.Subscript) and isinstance(stmt.value.value, ast.Name) \
+        and stmt.value.value.id == name and _is_reverse(stmt.value.slice)
 
 
 def _is_reverse(index: ast.expr) -> bool:

@@ -39,7 +39,10 @@ def _trips(subject: ast.expr) -> str:
 @rule("JXL101")
 def for_over_traced_array(model):
     for loop, plan in _loops(model, LoopKind.ARRAY, traced_work=True):
-        yield Finding("JXL101", loop.node, {"iterable": f"`{source(loop.subject)}`",
+        iterable = f"`{source(loop.subject)}`"
+        if loop.assumed_array:  # a jit argument nothing shows to be an array or a container
+            iterable += " (taken for an array: if it is a list or tuple, the loop is static)"
+        yield Finding("JXL101", loop.node, {"iterable": iterable,
                                             "trips": _trips(loop.subject)}, plan)
 
 
