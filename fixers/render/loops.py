@@ -72,7 +72,8 @@ def render_loop(plan: LoopPlan, loop: Union[cst.For, cst.While],
         test = cst.Module([]).code_for_node(loop.test)
         cond_body = carry.unpack() + [_stmt(f"return {test}")]
         body = carry.unpack() + statements + [_stmt(f"return {carry.bare}")]
-        defs = [_def(cond, [carry.param], cond_body, None),
+        defs = [_def(cond, [carry.param], cond_body, None).with_changes(
+                    body=cst.IndentedBlock(body=cond_body, indent=loop.body.indent)),
                 _def(step, [carry.param], body, loop).with_changes(
                     leading_lines=[cst.EmptyLine(indent=False)])]
         call = f"{carry.bare} = {plan.lax}.while_loop({cond}, {step}, {carry.expr})"
@@ -137,8 +138,9 @@ def _def(name: str, params: list[str], body: list[cst.BaseStatement],
          loop: Optional[Union[cst.For, cst.While]]) -> cst.FunctionDef:
     node = cst.parse_statement(f"def {name}({', '.join(params)}):\n    pass\n")
     block = cst.IndentedBlock(body=body)
-    if loop is not None:
-        block = block.with_changes(header=loop.body.header, footer=loop.body.footer)
+    if loop is not None:  # the loop body's own indentation, header comment and trailing lines
+        block = block.with_changes(header=loop.body.header, footer=loop.body.footer,
+                                   indent=loop.body.indent)
     return node.with_changes(body=block)
 
 
