@@ -76,6 +76,7 @@ class _Apply(cst.CSTTransformer):
         # Statements to delete (``outs = []``) and calls to replace (``jnp.stack(outs)``).
         self.removals: set[Pos] = set()
         self.removed: set[int] = set()
+        self.scopes: dict[int, Names] = {}
         self.consumers: dict[Pos, str] = {}
         for plan in plans.values():
             for out in plan.outputs:
@@ -91,7 +92,8 @@ class _Apply(cst.CSTTransformer):
         if plan is None:
             return updated
         body_positions = [self._at(s) for s in original.body.body]
-        result = render_loop(plan, updated, body_positions, self.lines, self.names)
+        scope = self.scopes.setdefault(id(plan.function), self.names.scope())
+        result = render_loop(plan, updated, body_positions, self.lines, scope)
         self.needs_jax_import |= result.needs_jax_import
         self.applied.append(plan)
         return cst.FlattenSentinel(result.statements)

@@ -33,13 +33,16 @@ def consumer_text(plan: LoopPlan, out: Output) -> str:
 def render_loop(plan: LoopPlan, loop: Union[cst.For, cst.While],
                 body_positions: Sequence[tuple[int, int]], lines, names: Names) -> Rendered:
     base = plan.function.name.strip("_") if plan.function.name != "<lambda>" else "loop"
-    carry = _Carry(plan.carried, names)
     statements = list(loop.body.body)
     ys: list[str] = []
     for out in plan.outputs:
         where = _index_of(body_positions, cst_pos(lines, out.append))
         statements, item = _take_output(statements, where, out, plan, names)
         ys.append(item)
+    if plan.form == SCAN and plan.stop is not None:
+        where = _index_of(body_positions, cst_pos(lines, plan.stop))
+        return _render_masked(plan, loop, statements, where, base, names)
+    carry = _Carry(plan.carried, names)
     if plan.form == SCAN:
         step = names.fresh(f"{base}_step")
         x_param, x_unpack = _step_input(plan.step_target, names)
@@ -80,6 +83,46 @@ def render_loop(plan: LoopPlan, loop: Union[cst.For, cst.While],
     else:  # pragma: no cover - the planner only makes the three forms
         raise ValueError(plan.form)
     defs[0] = defs[0].with_changes(leading_lines=_leading(loop))
+    return Rendered(defs + [_stmt(call)], plan.needs_jax_import)
+
+
+def _render_masked(plan: LoopPlan, loop, statements, where: int, base: str,
+                   names: Names) -> Rendered:
+    """``if cond: break`` as a masked scan (R9): every step runs; a ``done`` flag in the carry
+    keeps the values each name had when the loop would have stopped."""
+    step = names.fresh(f"{base}_step")
+    done, stop = names.fresh("done"), names.fresh("stop")
+    carried = plan.carried
+    prev = [names.fresh(f"{c}_prev") for c in carried]
+    before, check, after = statements[:where], statements[where], statements[where + 1:]
+    at_stop = [names.fresh(f"{c}_at_stop") for c in carried] if before else prev
+    joined = ", ".join(carried)
+    state = carried[0] if len(carried) == 1 else f"({joined})"
+    param = names.fresh("carry")
+    x_param, x_unpack = _step_input(plan.step_target, names)
+    body = [_stmt(f"{state}, {done} = {param}"),
+            _stmt(f"{', '.join(prev)} = {joined}")] + x_unpack + before
+    test = cst.Module([]).code_for_node(check.test)
+    comment = getattr(check.body, "header", None) or getattr(check.body, "trailing_whitespace",
+                                                             None)
+    line = _stmt(f"{stop} = {test}").with_changes(leading_lines=check.leading_lines)
+    if comment is not None:
+        line = line.with_changes(trailing_whitespace=comment)
+    body.append(line)
+    if before:
+        body.append(_stmt(f"{', '.join(at_stop)} = {joined}"))
+    body += after
+    jnp = plan.jnp
+    for c, p, s in zip(carried, prev, at_stop):
+        if before:
+            body.append(_stmt(f"{c} = {jnp}.where({done}, {p}, {jnp}.where({stop}, {s}, {c}))"))
+        else:
+            body.append(_stmt(f"{c} = {jnp}.where({done} | {stop}, {p}, {c})"))
+    body.append(_stmt(f"return ({state}, {done} | {stop}), None"))
+    xs = plan.xs[0] if len(plan.xs) == 1 else f"({', '.join(plan.xs)})"
+    defs = [_def(step, [param, x_param], body, loop)]
+    defs[0] = defs[0].with_changes(leading_lines=_leading(loop))
+    call = f"({state}, _), _ = {plan.lax}.scan({step}, ({state}, False), {xs})"
     return Rendered(defs + [_stmt(call)], plan.needs_jax_import)
 
 

@@ -20,6 +20,12 @@ class Names:
             elif isinstance(node, ast.alias):
                 self.taken.add((node.asname or node.name).split(".")[0])
 
+    def scope(self) -> "Names":
+        """Names for one function: new names made there do not block other functions."""
+        child = Names.__new__(Names)
+        child.taken = set(self.taken)
+        return child
+
     def fresh(self, base: str) -> str:
         base = base.strip("_") or "loop"
         name, n = base, 2

@@ -75,6 +75,8 @@ class LoopPlan:
     # scan: the arrays iterated (as source expressions) and the names each step binds
     xs: list[str] = field(default_factory=list)
     step_target: Optional[ast.expr] = None
+    # ``if <cond>: break`` as a statement of the body: a masked scan with a ``done`` flag
+    stop: Optional[ast.If] = None
     # fori_loop: bounds as source expressions; the index name
     bounds: tuple[str, str] = ("", "")
     index: Optional[str] = None
@@ -129,6 +131,7 @@ class _Planner:
         self.node = loop.node
         self.notes: list[str] = []
         self.body_stores = stores(loop.node.body)
+        self.stop = _stop_statement(loop.node)
 
     # -- the plan ----------------------------------------------------------------------------
     def plan(self) -> LoopPlan:
@@ -158,7 +161,7 @@ class _Planner:
         plan.jnp = self._jnp()
         used = [plan.vmap if plan.form == VMAP else plan.lax]
         if any(x.startswith("jax.numpy") for x in plan.xs) or any(
-                o.axis for o in plan.outputs):
+                o.axis for o in plan.outputs) or plan.stop is not None:
             used.append(plan.jnp)
         plan.needs_jax_import = "jax" not in self.imports.names and any(
             u.startswith("jax.") for u in used)
@@ -188,13 +191,14 @@ class _Planner:
                                   "reverse-differentiable")
             step = call.args[2] if len(call.args) == 3 else None
             unit_step = step is None or isinstance(step, ast.Constant) and step.value == 1
-            if not outputs and unit_step:
+            if not outputs and unit_step and self.stop is None:
                 lo = ast.unparse(call.args[0]) if len(call.args) > 1 else "0"
                 hi = ast.unparse(call.args[1] if len(call.args) > 1 else call.args[0])
                 return self._finish(LoopPlan(FORI, self.loop, self.fn, carried,
                                              bounds=(lo, hi), index=index))
             if kind is LoopKind.TRACED_RANGE:
-                raise _Refuse("jax.lax.fori_loop needs a step of 1 when the bound is traced")
+                raise _Refuse("a `break` needs a static trip count" if self.stop is not None
+                              else "jax.lax.fori_loop needs a step of 1 when the bound is traced")
             return self._scan(carried, outputs, [f"{self._jnp()}.arange({_args(call)})"],
                               node.target)
         if kind is not LoopKind.ARRAY:
@@ -229,6 +233,15 @@ class _Planner:
         return self._scan(carried, outputs, [ast.unparse(it)], node.target)
 
     def _scan(self, carried, outputs, xs, target) -> LoopPlan:
+        if self.stop is not None:
+            if outputs:
+                raise _Refuse("per-step outputs with a `break`: their number depends on the data")
+            if not carried:
+                raise _Refuse("nothing computed in the loop is used after it")
+            self.notes.append("after the `break` the masked steps still run on real data: "
+                              "an op that gives inf/nan there can poison gradients")
+            return self._finish(LoopPlan(SCAN, self.loop, self.fn, carried, xs=xs,
+                                         step_target=target, stop=self.stop))
         # No state flows from one step to the next: the steps are independent, run them in
         # parallel with vmap instead of one after another.
         form = VMAP if outputs and not carried else SCAN
@@ -245,6 +258,8 @@ class _Planner:
     def _check_statements(self) -> None:
         for stmt in self._body():
             for sub in walk_scope(stmt):
+                if self.stop is not None and sub is self.stop.body[0]:
+                    continue  # the one ``if cond: break`` becomes the done flag
                 reason = _FORBIDDEN.get(type(sub))
                 if reason is not None and not (
                         isinstance(sub, (ast.Break, ast.Continue)) and _inside_inner_loop(
@@ -519,6 +534,19 @@ class _Planner:
 
 
 _SCOPE_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _stop_statement(loop) -> Optional[ast.If]:
+    """The body's one top-level ``if <cond>: break`` (no else), if that is its only break."""
+    if not isinstance(loop, ast.For):
+        return None
+    candidates = [s for s in loop.body if isinstance(s, ast.If) and not s.orelse
+                  and len(s.body) == 1 and isinstance(s.body[0], ast.Break)]
+    if len(candidates) != 1:
+        return None
+    breaks = [n for s in loop.body for n in walk_scope(s) if isinstance(n, ast.Break)
+              and not _inside_inner_loop(n, s)]
+    return candidates[0] if len(breaks) == 1 else None
 
 
 def _is_self_reverse(stmt, name: str) -> bool:
