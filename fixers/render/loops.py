@@ -90,6 +90,8 @@ def _render_masked(plan: LoopPlan, loop, statements, where: int, base: str,
                    names: Names) -> Rendered:
     """``if cond: break`` as a masked scan (R9): every step runs; a ``done`` flag in the carry
     keeps the values each name had when the loop would have stopped."""
+    if isinstance(plan.stop.body[0], ast.Continue):
+        return _render_skip(plan, loop, statements, where, base, names)
     step = names.fresh(f"{base}_step")
     done, stop = names.fresh("done"), names.fresh("stop")
     carried = plan.carried
@@ -123,6 +125,35 @@ def _render_masked(plan: LoopPlan, loop, statements, where: int, base: str,
     defs = [_def(step, [param, x_param], body, loop)]
     defs[0] = defs[0].with_changes(leading_lines=_leading(loop))
     call = f"({state}, _), _ = {plan.lax}.scan({step}, ({state}, False), {xs})"
+    return Rendered(defs + [_stmt(call)], plan.needs_jax_import)
+
+
+def _render_skip(plan: LoopPlan, loop, statements, where: int, base: str,
+                 names: Names) -> Rendered:
+    """``if cond: continue`` as a masked step: when cond holds, every carried name keeps the
+    value it had at the ``continue``."""
+    step = names.fresh(f"{base}_step")
+    skip = names.fresh("skip")
+    carried = plan.carried
+    before, check, after = statements[:where], statements[where], statements[where + 1:]
+    kept = [names.fresh(f"{c}_kept") for c in carried]
+    carry = _Carry(carried, names)
+    x_param, x_unpack = _step_input(plan.step_target, names)
+    body = carry.unpack() + x_unpack + before
+    test = cst.Module([]).code_for_node(check.test)
+    line = _stmt(f"{skip} = {test}").with_changes(leading_lines=check.leading_lines)
+    comment = getattr(check.body, "header", None) or getattr(check.body, "trailing_whitespace",
+                                                             None)
+    if comment is not None:
+        line = line.with_changes(trailing_whitespace=comment)
+    body += [line, _stmt(f"{', '.join(kept)} = {', '.join(carried)}")] + after
+    for c, k in zip(carried, kept):
+        body.append(_stmt(f"{c} = {plan.jnp}.where({skip}, {k}, {c})"))
+    body.append(_stmt(f"return {carry.expr}, None"))
+    xs = plan.xs[0] if len(plan.xs) == 1 else f"({', '.join(plan.xs)})"
+    defs = [_def(step, [carry.param, x_param], body, loop)]
+    defs[0] = defs[0].with_changes(leading_lines=_leading(loop))
+    call = f"{carry.target}, _ = {plan.lax}.scan({step}, {carry.expr}, {xs})"
     return Rendered(defs + [_stmt(call)], plan.needs_jax_import)
 
 

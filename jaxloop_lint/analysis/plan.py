@@ -234,12 +234,14 @@ class _Planner:
 
     def _scan(self, carried, outputs, xs, target) -> LoopPlan:
         if self.stop is not None:
+            jump = "break" if isinstance(self.stop.body[0], ast.Break) else "continue"
             if outputs:
-                raise _Refuse("per-step outputs with a `break`: their number depends on the data")
+                raise _Refuse(f"per-step outputs with a `{jump}`: their number depends on the "
+                              "data")
             if not carried:
                 raise _Refuse("nothing computed in the loop is used after it")
-            self.notes.append("after the `break` the masked steps still run on real data: "
-                              "an op that gives inf/nan there can poison gradients")
+            self.notes.append(f"the steps masked by `{jump}` still run on real data: an op "
+                              "that gives inf/nan there can poison gradients")
             return self._finish(LoopPlan(SCAN, self.loop, self.fn, carried, xs=xs,
                                          step_target=target, stop=self.stop))
         # No state flows from one step to the next: the steps are independent, run them in
@@ -537,16 +539,17 @@ _SCOPE_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 def _stop_statement(loop) -> Optional[ast.If]:
-    """The body's one top-level ``if <cond>: break`` (no else), if that is its only break."""
+    """The body's one top-level ``if <cond>: break`` or ``if <cond>: continue`` (no else),
+    when it is the body's only break / continue."""
     if not isinstance(loop, ast.For):
         return None
     candidates = [s for s in loop.body if isinstance(s, ast.If) and not s.orelse
-                  and len(s.body) == 1 and isinstance(s.body[0], ast.Break)]
+                  and len(s.body) == 1 and isinstance(s.body[0], (ast.Break, ast.Continue))]
     if len(candidates) != 1:
         return None
-    breaks = [n for s in loop.body for n in walk_scope(s) if isinstance(n, ast.Break)
-              and not _inside_inner_loop(n, s)]
-    return candidates[0] if len(breaks) == 1 else None
+    jumps = [n for s in loop.body for n in walk_scope(s) if isinstance(n, (ast.Break, ast.Continue))
+             and not _inside_inner_loop(n, s)]
+    return candidates[0] if len(jumps) == 1 else None
 
 
 def _is_self_reverse(stmt, name: str) -> bool:
