@@ -74,7 +74,7 @@ def lint_tree(tree: ast.Module, lines: Sequence[str], path: str = "<string>",
         message, fix = f.message, None
         if isinstance(f.plan, LoopPlan):
             fix = Fix(f.plan.applicability, f.plan.description, f.plan)
-            message += f"; fix: jax.lax.{f.plan.form} ({f.plan.applicability.value})"
+            message += f"; fix: {f.plan.target} ({f.plan.applicability.value})"
         elif isinstance(f.plan, Refusal):
             message += f"; no automatic fix: {f.plan.reason}"
         out.append(Diagnostic(f.code, line, col, message, path, end_line, end_col, fix))

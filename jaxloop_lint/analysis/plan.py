@@ -89,6 +89,11 @@ class LoopPlan:
     needs_jax_import: bool = False
 
     @property
+    def target(self) -> str:
+        """The public name of what the loop becomes: ``jax.lax.scan``, ``jax.vmap``, ..."""
+        return "jax.vmap" if self.form == VMAP else f"jax.lax.{self.form}"
+
+    @property
     def description(self) -> str:
         carry = ", ".join(self.carried) or "nothing"
         if self.form == VMAP:
