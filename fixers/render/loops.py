@@ -104,13 +104,7 @@ def _render_masked(plan: LoopPlan, loop, statements, where: int, base: str,
     x_param, x_unpack = _step_input(plan.step_target, names)
     body = [_stmt(f"{state}, {done} = {param}"),
             _stmt(f"{', '.join(prev)} = {joined}")] + x_unpack + before
-    test = cst.Module([]).code_for_node(check.test)
-    comment = getattr(check.body, "header", None) or getattr(check.body, "trailing_whitespace",
-                                                             None)
-    line = _stmt(f"{stop} = {test}").with_changes(leading_lines=check.leading_lines)
-    if comment is not None:
-        line = line.with_changes(trailing_whitespace=comment)
-    body.append(line)
+    body.append(_flag_line(stop, check))
     if before:
         body.append(_stmt(f"{', '.join(at_stop)} = {joined}"))
     body += after
@@ -140,13 +134,7 @@ def _render_skip(plan: LoopPlan, loop, statements, where: int, base: str,
     carry = _Carry(carried, names)
     x_param, x_unpack = _step_input(plan.step_target, names)
     body = carry.unpack() + x_unpack + before
-    test = cst.Module([]).code_for_node(check.test)
-    line = _stmt(f"{skip} = {test}").with_changes(leading_lines=check.leading_lines)
-    comment = getattr(check.body, "header", None) or getattr(check.body, "trailing_whitespace",
-                                                             None)
-    if comment is not None:
-        line = line.with_changes(trailing_whitespace=comment)
-    body += [line, _stmt(f"{', '.join(kept)} = {', '.join(carried)}")] + after
+    body += [_flag_line(skip, check), _stmt(f"{', '.join(kept)} = {', '.join(carried)}")] + after
     for c, k in zip(carried, kept):
         body.append(_stmt(f"{c} = {plan.jnp}.where({skip}, {k}, {c})"))
     body.append(_stmt(f"return {carry.expr}, None"))
@@ -155,6 +143,15 @@ def _render_skip(plan: LoopPlan, loop, statements, where: int, base: str,
     defs[0] = defs[0].with_changes(leading_lines=_leading(loop))
     call = f"{carry.target}, _ = {plan.lax}.scan({step}, {carry.expr}, {xs})"
     return Rendered(defs + [_stmt(call)], plan.needs_jax_import)
+
+
+def _flag_line(name: str, check: cst.If) -> cst.SimpleStatementLine:
+    """``if cond: break`` -> ``name = cond``, keeping the comments around the ``if``."""
+    test = cst.Module([]).code_for_node(check.test)
+    line = _stmt(f"{name} = {test}").with_changes(leading_lines=check.leading_lines)
+    comment = getattr(check.body, "header", None) or getattr(check.body, "trailing_whitespace",
+                                                             None)
+    return line.with_changes(trailing_whitespace=comment) if comment is not None else line
 
 
 class _Carry:
