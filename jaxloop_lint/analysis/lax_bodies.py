@@ -63,6 +63,11 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
 
     written: set[int] = set()  # ids of ``self.X`` nodes that are write targets
     scope = body.parent.node if body.parent is not None else index.tree
+    enclosing_params: set[str] = set()
+    outer = body.parent
+    while outer is not None:
+        enclosing_params.update(_params(outer.node))
+        outer = outer.parent
     seen_outside: dict[str, bool] = {}
 
     def observed(name: str) -> bool:
@@ -101,6 +106,8 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
             return
         if isinstance(target, ast.Subscript) and _is_ellipsis(target.slice):
             return  # ``v[...] = x``: the Variable / mutable-array idiom, not a Python container
+        if isinstance(target, ast.Subscript) and _root(target) in enclosing_params:
+            return  # ``o_ref[i] = x`` into an argument of the enclosing function: a Pallas Ref
         root = holder
         while isinstance(root, (ast.Attribute, ast.Subscript)):
             root = root.value
@@ -126,7 +133,8 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
                 if attr is not None and sub.func.attr in _VARIABLE_SETTERS:
                     _keep_first(facts.variable_writes, attr, holder)
                     written.add(id(holder))
-                elif sub.func.attr in _MUTATORS and attr is None and id(sub) in statement_calls:
+                elif sub.func.attr in _MUTATORS and attr is None and id(sub) in statement_calls \
+                        and index.imports.qualname(sub.func) is None:  # not jnp.add(...)
                     root = holder
                     while isinstance(root, (ast.Attribute, ast.Subscript)):
                         root = root.value
@@ -143,6 +151,12 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
     for attr in facts.variable_writes:
         facts.variable_reads.pop(attr, None)  # JXL302 covers a Variable the body also writes
     return facts
+
+
+def _root(expr: ast.AST) -> Optional[str]:
+    while isinstance(expr, (ast.Attribute, ast.Subscript)):
+        expr = expr.value
+    return expr.id if isinstance(expr, ast.Name) else None
 
 
 def _read_outside_bodies(scope: ast.AST, name: str) -> bool:

@@ -390,12 +390,10 @@ def usage_evidence(node, imports) -> tuple[set[str], set[str]]:
                 if type(value) is ast.Name:
                     index = sub.slice
                     if isinstance(sub.ctx, ast.Store):
-                        # ``v[...] = x`` / ``log["kT"] = x``: the code expects something mutable
-                        # (an nnx Variable, a dict), never a jax array (that would raise).
-                        if _is_ellipsis(index) or _is_str(index):
-                            mutated.add(value.id)
-                        elif isinstance(index, ast.Tuple):
-                            arrays.add(value.id)  # x[:, 0] = v: numpy habits on an array
+                        # ``o_ref[...] = x`` / ``log["kT"] = x``: code that writes into an
+                        # argument expects something mutable (a Pallas Ref, an nnx Variable, a
+                        # dict), never a jax array, which would raise.
+                        mutated.add(value.id)
                     elif isinstance(index, ast.Constant) and isinstance(index.value, str):
                         containers.add(value.id)
                         if value.id in element_of:
