@@ -74,7 +74,7 @@ RULES: tuple[Rule, ...] = (
         "`{func}` grows `{name}` every iteration: quadratic copying and a new shape at each step; "
         "return the piece as the per-step output (ys) of jax.lax.scan, or fill a preallocated "
         "array with .at[i].set",
-        Applicability.UNSAFE,
+        None,  # no automatic fix yet
     ),
     Rule(
         "JXL203", "lax-body-outer-state",
@@ -82,21 +82,21 @@ RULES: tuple[Rule, ...] = (
         "{loop} body writes outer Python state `{target}`: the body is traced once, so this runs "
         "once, not once per step, and a traced value stored there leaks (UnexpectedTracerError "
         "when used); return the value from the body instead",
-        Applicability.UNSAFE,
+        None,  # no automatic fix yet
     ),
     Rule(
         "JXL204", "inplace-item-assignment",
         "in-place item assignment on a JAX array",
         "in-place assignment `{target}` on JAX array `{name}` raises TypeError: JAX arrays are "
         "immutable; write `{name} = {name}.at[{index}].{method}({value})`",
-        Applicability.UNSAFE,
+        None,  # no automatic fix yet
     ),
     Rule(
         "JXL301", "lax-body-reads-variable",
         "a lax loop body reads an nnx Variable",
         "{loop} body reads nnx Variable `self.{attr}` through the closure: hoist "
         "`{attr} = self.{attr}[...]` before the loop so the body is a pure function of arrays",
-        Applicability.SAFE,
+        None,  # no automatic fix yet
     ),
     Rule(
         "JXL302", "lax-body-mutates-variable",
@@ -104,7 +104,7 @@ RULES: tuple[Rule, ...] = (
         "{loop} body mutates nnx Variable `self.{attr}`: raises flax.errors.TraceContextError; "
         "carry its value through the loop and write it back after, or use nnx.{nnx_loop} with "
         "the module in the carry",
-        Applicability.UNSAFE,
+        None,  # no automatic fix yet
     ),
 )
 

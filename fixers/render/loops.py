@@ -34,11 +34,13 @@ def render_loop(plan: LoopPlan, loop: Union[cst.For, cst.While],
                 body_positions: Sequence[tuple[int, int]], lines, names: Names) -> Rendered:
     base = plan.function.name.strip("_") if plan.function.name != "<lambda>" else "loop"
     statements = list(loop.body.body)
-    ys: list[str] = []
-    for out in plan.outputs:
-        where = _index_of(body_positions, cst_pos(lines, out.append))
-        statements, item = _take_output(statements, where, out, plan, names)
-        ys.append(item)
+    # Take the appends out last-first, so each index into the body stays valid.
+    items: dict[int, str] = {}
+    located = [(_index_of(body_positions, cst_pos(lines, out.append)), n)
+               for n, out in enumerate(plan.outputs)]
+    for where, n in sorted(located, reverse=True):
+        statements, items[n] = _take_output(statements, where, plan.outputs[n], plan, names)
+    ys = [items[n] for n in range(len(plan.outputs))]
     if plan.form == SCAN and plan.stop is not None:
         where = _index_of(body_positions, cst_pos(lines, plan.stop))
         return _render_masked(plan, loop, statements, where, base, names)

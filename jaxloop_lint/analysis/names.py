@@ -14,14 +14,15 @@ _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
 def walk_scope(node: ast.AST) -> Iterator[ast.AST]:
-    """ast.walk that does not enter nested functions, classes or lambdas."""
+    """ast.walk that yields nested functions, classes and lambdas but does not enter them
+    (``node`` itself is entered even when it is one)."""
     todo = [node]
     while todo:
         current = todo.pop()
         yield current
-        for child in ast.iter_child_nodes(current):
-            if not isinstance(child, _SCOPES):
-                todo.append(child)
+        if isinstance(current, _SCOPES) and current is not node:
+            continue
+        todo.extend(ast.iter_child_nodes(current))
 
 
 def loads(expr: ast.AST) -> set[str]:
@@ -50,6 +51,10 @@ def stores(stmts: Iterable[ast.stmt]) -> list[str]:
     """Names bound anywhere in the statements (nested scopes excluded), in order of appearance."""
     out: list[str] = []
     for stmt in stmts:
+        if isinstance(stmt, _SCOPES[:3]):
+            if stmt.name not in out:
+                out.append(stmt.name)
+            continue
         for node in walk_scope(stmt):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) \
                     and node.id not in out:

@@ -183,6 +183,8 @@ class _Planner:
         if name == "reversed" and call.args and isinstance(call.args[0], ast.Call) \
                 and isinstance(call.args[0].func, ast.Name) and call.args[0].func.id == "range":
             rng = call.args[0]
+            if kind is LoopKind.TRACED_RANGE:
+                raise _Refuse("`reversed(range(...))` over a traced bound has no static length")
             self._check_index(node.target)
             xs = f"{self._jnp()}.arange({_args(rng)})[::-1]"
             return self._scan(carried, outputs, [xs], node.target)
@@ -272,13 +274,13 @@ class _Planner:
                         isinstance(sub, (ast.Break, ast.Continue)) and _inside_inner_loop(
                             sub, stmt)):
                     raise _Refuse(f"the body has {reason}")
-                if isinstance(sub, (ast.Lambda,) + _SCOPE_DEFS) and sub is not stmt:
-                    raise _Refuse("the body defines a function")
+                if isinstance(sub, _SCOPE_DEFS):
+                    raise _Refuse("the body defines a function or class")
 
     def _check_effects(self, outputs: set[str]) -> None:
         body_names = set(self.body_stores)
         for stmt in self._body():
-            for sub in walk_scope(stmt):
+            for sub in ast.walk(stmt):  # lambdas included: their calls run in the step too
                 if isinstance(sub, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
                     targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
                     for t in targets:
@@ -345,13 +347,20 @@ class _Planner:
         if not isinstance(target, ast.Name):
             raise _Refuse("the loop index is not a plain name")
         name = target.id
+        env = self.loop.env_after
         for stmt in self._body():
             parents = _parents(stmt)
             for sub in walk_scope(stmt):
                 if isinstance(sub, ast.Name) and sub.id == name:
                     if isinstance(sub.ctx, ast.Store):
                         raise _Refuse(f"the body reassigns the loop index `{name}`")
-                    if not _in_index_position(sub, parents):
+                    subscript = _index_owner(sub, parents)
+                    base = subscript.value if subscript is not None else None
+                    if isinstance(base, ast.Name) and base.id in env \
+                            and env[base.id].kind is Kind.STATIC:
+                        raise _Refuse(f"the loop index `{name}` indexes the Python value "
+                                      f"`{base.id}`, which a traced index cannot index")
+                    if subscript is None:
                         raise _Refuse(
                             f"the loop index `{name}` is used as a Python number "
                             f"(`{ast.unparse(parents.get(sub, sub))}`): it would become a "
@@ -436,11 +445,10 @@ class _Planner:
             out.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
             fn = fn.parent
         start = self.node.lineno
-        for stmt in self.fn.node.body:
-            for sub in walk_scope(stmt):
-                if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store) \
-                        and sub.lineno < start:
-                    out.add(sub.id)
+        for sub in walk_scope(self.fn.node):  # this function's own scope, not nested ones
+            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store) \
+                    and sub.lineno < start:
+                out.add(sub.id)
         if self.fn.parent is not None:
             out.update(stores(self.fn.parent.node.body))
         out.update(self.index.module_names())
@@ -591,8 +599,8 @@ def _parents(root: ast.AST) -> dict[ast.AST, ast.AST]:
     return out
 
 
-def _in_index_position(name: ast.Name, parents: dict) -> bool:
-    """``xs[i]``, ``xs[i + 1]``, ``xs[:, i]``, ``xs.at[i]``: integer indexing only."""
+def _index_owner(name: ast.Name, parents: dict) -> Optional[ast.Subscript]:
+    """The subscript ``name`` indexes: ``xs[i]``, ``xs[i + 1]``, ``xs[:, i]``, ``xs.at[i]``."""
     node: ast.AST = name
     while True:
         parent = parents.get(node)
@@ -604,7 +612,7 @@ def _in_index_position(name: ast.Name, parents: dict) -> bool:
         if isinstance(parent, ast.Tuple):
             node = parent
             continue
-        return isinstance(parent, ast.Subscript) and parent.slice is node
+        return parent if isinstance(parent, ast.Subscript) and parent.slice is node else None
 
 
 def _inside_inner_loop(node: ast.AST, stmt: ast.stmt) -> bool:

@@ -27,6 +27,17 @@ def _loops(model, kind: LoopKind, traced_work: bool = False):
                 yield loop, model.plan(facts, loop)
 
 
+def _range_args(loop) -> str:
+    """``xs.shape[0] - 1, -1, -1`` for ``range(xs.shape[0] - 1, -1, -1)``."""
+    call = loop.node.iter
+    while isinstance(call, ast.Call) and isinstance(call.func, ast.Name) \
+            and call.func.id in ("reversed", "enumerate") and call.args:
+        call = call.args[0]
+    if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "range":
+        return ", ".join(source(a, 40) for a in call.args)
+    return source(loop.subject)
+
+
 def _trips(subject: ast.expr) -> str:
     if isinstance(subject, ast.Starred):  # zip(*leaves): the rows of its first leaf
         return f"len({source(subject.value, 40)}[0])"
@@ -49,13 +60,13 @@ def for_over_traced_array(model):
 @rule("JXL102")
 def range_over_shape(model):
     for loop, plan in _loops(model, LoopKind.SHAPE_RANGE, traced_work=True):
-        yield Finding("JXL102", loop.node, {"bound": source(loop.subject)}, plan)
+        yield Finding("JXL102", loop.node, {"bound": _range_args(loop)}, plan)
 
 
 @rule("JXL103")
 def range_over_traced_int(model):
     for loop, plan in _loops(model, LoopKind.TRACED_RANGE):
-        yield Finding("JXL103", loop.node, {"bound": source(loop.subject),
+        yield Finding("JXL103", loop.node, {"bound": _range_args(loop),
                                             "name": source(loop.traced)}, plan)
 
 
