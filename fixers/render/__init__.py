@@ -75,7 +75,9 @@ class _Apply(cst.CSTTransformer):
         self.needs_jax_import = False
         # Statements to delete (``outs = []``) and calls to replace (``jnp.stack(outs)``).
         self.removals: set[Pos] = set()
-        self.removed: set[int] = set()
+        # The ``outs = []`` lines to drop. The nodes are kept alive here: ids of freed nodes are
+        # reused by CPython for nodes built later in the same traversal.
+        self.removed: dict[int, cst.CSTNode] = {}
         self.scopes: dict[int, Names] = {}
         self.consumers: dict[Pos, str] = {}
         for plan in plans.values():
@@ -106,7 +108,7 @@ class _Apply(cst.CSTTransformer):
 
     def leave_SimpleStatementLine(self, original, updated):
         if self._at(original) in self.removals and len(updated.body) == 1:
-            self.removed.add(id(updated))  # dropped by its block, which keeps its comments
+            self.removed[id(updated)] = updated  # dropped by its block, which keeps comments
         return updated
 
     def _drop_removed(self, updated):

@@ -384,14 +384,34 @@ class _Planner:
         carried = [n for n in assigned if n in live_in or n in live_out]
         bound = self._bound_before()
         env = self.loop.env_after
+        inits = self._initial_values()
         for name in carried:
             if name not in bound:
                 raise _Refuse(f"`{name}` is first assigned inside the loop but read after it")
+            init = inits.get(name)
+            if isinstance(init, ast.Constant) and init.value is None:
+                raise _Refuse(f"`{name}` starts as None: its type changes in the first step "
+                              "(peel the first step by hand)")
+            if _is_number(init) and self.node.body and name in self.body_stores:
+                note = (f"`{name}` starts as a Python number: if the loop turns it into an "
+                        "array of another shape, the rewrite raises a TypeError at trace time")
+                if note not in self.notes:
+                    self.notes.append(note)
             val = env.get(name)
             if val is not None and val.kind <= Kind.SHAPE and self._float_arithmetic(name):
                 raise _Refuse(f"`{name}` is a Python float updated in Python: as a carry it "
                               "would be computed in float32 instead of float64")
         return carried
+
+    def _initial_values(self) -> dict[str, ast.expr]:
+        """The last plain assignment of each name before the loop, in this function."""
+        out: dict[str, tuple[int, ast.expr]] = {}
+        for sub in walk_scope(self.fn.node):
+            if isinstance(sub, ast.Assign) and sub.lineno < self.node.lineno:
+                for t in sub.targets:
+                    if isinstance(t, ast.Name) and (t.id not in out or out[t.id][0] < sub.lineno):
+                        out[t.id] = (sub.lineno, sub.value)
+        return {k: v for k, (_, v) in out.items()}
 
     def _float_arithmetic(self, name: str) -> bool:
         """Is ``name`` ever given a float literal or a true division? Integer counters
@@ -549,6 +569,13 @@ class _Planner:
 
 
 _SCOPE_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _is_number(expr: Optional[ast.expr]) -> bool:
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, (ast.USub, ast.UAdd)):
+        expr = expr.operand
+    return isinstance(expr, ast.Constant) and isinstance(expr.value, (int, float)) \
+        and not isinstance(expr.value, bool)
 
 
 def _stop_statement(loop) -> Optional[ast.If]:
