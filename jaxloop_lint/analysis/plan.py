@@ -220,7 +220,15 @@ class _Planner:
             if not isinstance(node.target, ast.Tuple) or len(node.target.elts) != 2:
                 raise _Refuse("`enumerate` without an `(i, x)` target")
             self._check_index(node.target.elts[0])
-            arr = ast.unparse(call.args[0])
+            inner = call.args[0]
+            if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) \
+                    and inner.func.id == "reversed" and len(inner.args) == 1:
+                arr = f"{ast.unparse(inner.args[0])}[::-1]"  # enumerate(reversed(xs))
+            elif isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) \
+                    and inner.func.id in ("zip", "range", "enumerate", "reversed"):
+                raise _Refuse(f"`enumerate({inner.func.id}(...))` is not supported")
+            else:
+                arr = ast.unparse(inner)
             start = _keyword_or_arg(call, "start", 1)
             if start is None:
                 idx = f"{self._jnp()}.arange({arr}.shape[0])"
