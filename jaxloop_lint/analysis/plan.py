@@ -243,7 +243,7 @@ class _Planner:
                 raise _Refuse("the `zip` target does not unpack each array")
             self.notes.append("jax.lax.scan raises where `zip` would silently stop at the "
                               "shortest array")
-            return self._scan(carried, outputs, [ast.unparse(a) for a in call.args],
+            return self._scan(carried, outputs, [_array_expr(a) for a in call.args],
                               node.target)
         return self._scan(carried, outputs, [ast.unparse(it)], node.target)
 
@@ -577,6 +577,16 @@ class _Planner:
 
 
 _SCOPE_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _array_expr(expr: ast.expr) -> str:
+    """An argument of ``zip`` as an array: ``reversed(ys)`` is ``ys[::-1]``."""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name):
+        if expr.func.id == "reversed" and len(expr.args) == 1 and not expr.keywords:
+            return f"{ast.unparse(expr.args[0])}[::-1]"
+        if expr.func.id in ("zip", "range", "enumerate", "reversed", "iter", "map", "filter"):
+            raise _Refuse(f"`zip` over `{expr.func.id}(...)` is not supported")
+    return ast.unparse(expr)
 
 
 def _is_number(expr: Optional[ast.expr]) -> bool:
