@@ -1,0 +1,18 @@
+"""Newton's method for sqrt(a), run for a traced number of iterations."""
+import jax
+import jax.numpy as jnp
+
+
+@jax.jit
+def newton_sqrt(a, x, n_iters):
+    for i in range(n_iters):
+        x = 0.5 * (x + a / x)
+    return x
+
+
+def _args(T):
+    return jnp.linspace(0.5, 9.0, 6), jnp.ones(6), jnp.int32(T)
+
+
+CASE = dict(entry="newton_sqrt", args=_args, grad="auto", unsafe=True, primitive="while",
+            differentiable=False, trip_counts=(4, 16))

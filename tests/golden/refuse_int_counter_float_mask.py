@@ -1,0 +1,22 @@
+"""Must not be a safe fix: `n_valid` is a strongly typed int32 carry, and adding the float mask
+makes it float32 after the first step, so the loop carry changes dtype (recipe R1: refuse when a
+strongly typed carry's dtype can change; R7: or peel the first iteration)."""
+import jax
+import jax.numpy as jnp
+
+
+@jax.jit
+def masked_mean(xs, mask):
+    total = jnp.zeros(xs.shape[1:], xs.dtype)
+    n_valid = jnp.zeros((), jnp.int32)
+    for i in range(xs.shape[0]):
+        total = total + mask[i] * xs[i]
+        n_valid = n_valid + mask[i]
+    return total / n_valid
+
+
+CASE = dict(
+    XFAIL="fixer bug (SAFE fix): jax.lax.fori_loop(0, xs.shape[0], step, (total, n_valid)) with "
+          "n_valid int32 and a float32 `mask` -> TypeError at trace time 'carry input and carry "
+          "output must have equal types' (int32[] vs float32[]); the original returns float32",
+)

@@ -1,0 +1,23 @@
+"""Backward pass of a linear recurrence: reversed(range(T)) with xs[t]."""
+import jax
+import jax.numpy as jnp
+
+
+@jax.jit
+def backward_adjoint(A, grads):
+    adj = jnp.zeros(A.shape[0])
+
+    def backward_adjoint_step(adj, t):
+        adj = A.T @ adj + grads[t]
+        return adj, None
+    adj, _ = jax.lax.scan(backward_adjoint_step, adj, jnp.arange(grads.shape[0])[::-1])
+    return adj
+
+
+def _args(T):
+    k1, k2 = jax.random.split(jax.random.key(0))
+    return jax.random.normal(k1, (4, 4)) / 3, jax.random.normal(k2, (T, 4))
+
+
+CASE = dict(entry="backward_adjoint", args=_args, grad="auto", unsafe=False, primitive="scan",
+            differentiable=True, trip_counts=(4, 16))

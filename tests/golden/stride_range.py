@@ -1,0 +1,16 @@
+"""Sum of every other frame: range(a, b, step) with a positive step."""
+import jax
+import jax.numpy as jnp
+
+
+@jax.jit
+def even_frame_energy(frames):
+    energy = jnp.float32(0.0)
+    for t in range(0, frames.shape[0], 2):
+        energy = energy + jnp.sum(frames[t] ** 2)
+    return energy
+
+
+CASE = dict(entry="even_frame_energy",
+            args=lambda T: (jax.random.normal(jax.random.key(0), (T, 3)),),
+            grad="auto", unsafe=False, primitive="scan", differentiable=True, trip_counts=(4, 16))
