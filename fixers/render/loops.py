@@ -44,6 +44,8 @@ def render_loop(plan: LoopPlan, loop: Union[cst.For, cst.While],
     if plan.form == SCAN and plan.stop is not None:
         where = _index_of(body_positions, cst_pos(lines, plan.stop))
         return _render_masked(plan, loop, statements, where, base, names)
+    if plan.form == SCAN and plan.mask_bound is not None:
+        return _render_padded(plan, loop, statements, base, names)
     carry = _Carry(plan.carried, names)
     if plan.form == SCAN:
         step = names.fresh(f"{base}_step")
@@ -154,6 +156,23 @@ def _flag_line(name: str, check: cst.If) -> cst.SimpleStatementLine:
     comment = getattr(check.body, "header", None) or getattr(check.body, "trailing_whitespace",
                                                              None)
     return line.with_changes(trailing_whitespace=comment) if comment is not None else line
+
+
+def _render_padded(plan: LoopPlan, loop, statements, base: str, names: Names) -> Rendered:
+    """``for i in range(min(n, K))``: scan over ``arange(K)``; steps with ``i >= n`` keep
+    every carried name as it was (pad and mask)."""
+    step = names.fresh(f"{base}_step")
+    carried = plan.carried
+    kept = [names.fresh(f"{c}_kept") for c in carried]
+    carry = _Carry(carried, names)
+    body = carry.unpack() + [_stmt(f"{', '.join(kept)} = {', '.join(carried)}")] + statements
+    for c, k in zip(carried, kept):
+        body.append(_stmt(f"{c} = {plan.jnp}.where({plan.index} < {plan.mask_bound}, {c}, {k})"))
+    body.append(_stmt(f"return {carry.expr}, None"))
+    defs = [_def(step, [carry.param, plan.index], body, loop)]
+    defs[0] = defs[0].with_changes(leading_lines=_leading(loop))
+    call = f"{carry.target}, _ = {plan.lax}.scan({step}, {carry.expr}, {plan.xs[0]})"
+    return Rendered(defs + [_stmt(call)], plan.needs_jax_import)
 
 
 class _Carry:

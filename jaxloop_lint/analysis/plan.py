@@ -77,6 +77,8 @@ class LoopPlan:
     step_target: Optional[ast.expr] = None
     # ``if <cond>: break`` as a statement of the body: a masked scan with a ``done`` flag
     stop: Optional[ast.If] = None
+    # pad and mask: scan over a static maximum; steps with index >= this bound are masked
+    mask_bound: Optional[str] = None
     # fori_loop: bounds as source expressions; the index name
     bounds: tuple[str, str] = ("", "")
     index: Optional[str] = None
@@ -166,7 +168,7 @@ class _Planner:
         plan.jnp = self._jnp()
         used = [plan.vmap if plan.form == VMAP else plan.lax]
         if any(x.startswith("jax.numpy") for x in plan.xs) or any(
-                o.axis for o in plan.outputs) or plan.stop is not None:
+                o.axis for o in plan.outputs) or plan.stop is not None or plan.mask_bound:
             used.append(plan.jnp)
         plan.needs_jax_import = "jax" not in self.imports.names and any(
             u.startswith("jax.") for u in used)
@@ -190,6 +192,9 @@ class _Planner:
             return self._scan(carried, outputs, [xs], node.target)
         if name == "range":
             index = self._check_index(node.target)
+            padded = self._static_maximum(call) if kind is LoopKind.TRACED_RANGE else None
+            if padded is not None and self.stop is None:
+                return self._padded(carried, outputs, index, *padded)
             if kind is LoopKind.TRACED_RANGE:
                 if outputs:
                     raise _Refuse("per-step outputs need a static trip count, and "
@@ -246,6 +251,33 @@ class _Planner:
             return self._scan(carried, outputs, [_array_expr(a) for a in call.args],
                               node.target)
         return self._scan(carried, outputs, [ast.unparse(it)], node.target)
+
+    def _static_maximum(self, call: ast.Call):
+        """``range(min(n, K))`` with ``n`` traced and ``K`` static: (K, n) as source text."""
+        if len(call.args) != 1:
+            return None
+        bound = call.args[0]
+        if not (isinstance(bound, ast.Call) and isinstance(bound.func, ast.Name)
+                and bound.func.id == "min" and len(bound.args) == 2 and not bound.keywords):
+            return None
+        env = self.loop.env_after
+        static = [a for a in bound.args if _is_static_expr(a, env)]
+        if len(static) != 1:
+            return None
+        traced = bound.args[1] if static[0] is bound.args[0] else bound.args[0]
+        return ast.unparse(static[0]), ast.unparse(traced)
+
+    def _padded(self, carried, outputs, index, maximum: str, bound: str) -> LoopPlan:
+        """Pad and mask: scan over the static maximum, steps past the traced bound keep every
+        carry unchanged. Unlike fori_loop with a traced bound, it stays reverse-differentiable."""
+        if outputs:
+            raise _Refuse("per-step outputs would have the padded length, not the traced one")
+        self.notes.append("the padded steps still run on real data: an op that gives inf/nan "
+                          "there can poison gradients")
+        return self._finish(LoopPlan(SCAN, self.loop, self.fn, carried,
+                                     xs=[f"{self._jnp()}.arange({maximum})"],
+                                     step_target=self.node.target, index=index,
+                                     mask_bound=bound))
 
     def _scan(self, carried, outputs, xs, target) -> LoopPlan:
         if self.stop is not None:
@@ -587,6 +619,23 @@ def _array_expr(expr: ast.expr) -> str:
         if expr.func.id in ("zip", "range", "enumerate", "reversed", "iter", "map", "filter"):
             raise _Refuse(f"`zip` over `{expr.func.id}(...)` is not supported")
     return ast.unparse(expr)
+
+
+def _is_static_expr(expr: ast.expr, env) -> bool:
+    """A literal, a shape (``xs.shape[0]``, ``len(xs)``) or a name holding a static value."""
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, int):
+        return True
+    if isinstance(expr, ast.Name):
+        val = env.get(expr.id)
+        return val is not None and val.kind <= Kind.SHAPE
+    return any(isinstance(n, ast.Attribute) and n.attr == "shape" for n in ast.walk(expr)) \
+        and not any(isinstance(n, ast.Name) and n.id in env and env[n.id].kind is Kind.TRACED
+                    and not _shape_of(n, expr) for n in ast.walk(expr))
+
+
+def _shape_of(name: ast.Name, expr: ast.expr) -> bool:
+    return any(isinstance(n, ast.Attribute) and n.attr == "shape" and n.value is name
+               for n in ast.walk(expr))
 
 
 def _is_number(expr: Optional[ast.expr]) -> bool:
