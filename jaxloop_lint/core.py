@@ -10,6 +10,7 @@ from .analysis.model import analyze
 from .analysis.plan import LoopPlan, Refusal
 from .config import Config
 from .diagnostics import Diagnostic, Fix
+from .positions import char_col
 from . import rules
 
 
@@ -66,11 +67,11 @@ def lint_tree(tree: ast.Module, lines: Sequence[str], path: str = "<string>",
         raise SourceError("too deeply nested to analyse") from None
     out = []
     for f in findings:
-        line, col = f.node.lineno, _char_col(lines, f.node.lineno, f.node.col_offset)
+        line, col = f.node.lineno, char_col(lines, f.node.lineno, f.node.col_offset)
         end_line = getattr(f.node, "end_lineno", None)
         end_col = getattr(f.node, "end_col_offset", None)
         if end_line is not None and end_col is not None:
-            end_col = _char_col(lines, end_line, end_col)
+            end_col = char_col(lines, end_line, end_col)
         message, fix = f.message, None
         if isinstance(f.plan, LoopPlan):
             fix = Fix(f.plan.applicability, f.plan.description, f.plan)
@@ -90,13 +91,3 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
             seen.add(key)
             out.append(d)
     return out
-
-
-def _char_col(lines: Sequence[str], line: int, byte_col: int) -> int:
-    """ast columns count UTF-8 bytes; editors and flake8 count characters."""
-    if not 0 < line <= len(lines):
-        return byte_col
-    text = lines[line - 1]
-    if text.isascii():
-        return byte_col
-    return len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace"))

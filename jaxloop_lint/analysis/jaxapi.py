@@ -23,7 +23,7 @@ TRANSFORMS: dict[str, ParamMode] = {
         "jax.vmap", "jax.grad", "jax.value_and_grad", "jax.jacfwd", "jax.jacrev", "jax.hessian",
         "jax.jvp", "jax.vjp", "jax.linearize", "jax.checkpoint", "jax.remat",
         "jax.ad_checkpoint.checkpoint", "jax.shard_map", "jax.custom_jvp", "jax.custom_vjp",
-        "jax.named_call", "flax.nnx.vmap", "flax.nnx.grad", "flax.nnx.value_and_grad",
+        "flax.nnx.vmap", "flax.nnx.grad", "flax.nnx.value_and_grad",
         "flax.nnx.remat", "flax.nnx.checkpoint", "flax.nnx.shard_map", "flax.nnx.pmap",
         "flax.nnx.custom_vjp", "flax.linen.remat", "flax.linen.checkpoint", "flax.linen.vmap",
         "equinox.filter_jit", "equinox.filter_vmap", "equinox.filter_pmap", "equinox.filter_grad",
@@ -31,8 +31,7 @@ TRANSFORMS: dict[str, ParamMode] = {
         "equinox.filter_custom_vjp",
     )},
 }
-# ``jax.named_call`` only names a function; it does not trace. Kept out on purpose.
-TRANSFORMS.pop("jax.named_call")
+# ``jax.named_call`` only names a function; it does not trace, so it is not listed.
 
 # Pallas: the function handed to these is a kernel. Kernels work on mutable Refs
 # (``o_ref[...] = v`` is the API) and unroll Python loops over tiles on purpose, so no rule
@@ -44,6 +43,10 @@ KERNEL_CALLS = {
     "jax.experimental.pallas.tpu.kernel", "jax.experimental.pallas.mosaic_gpu.kernel",
     "jax.experimental.pallas.mosaic_gpu.emit_pipeline", "jax.experimental.pallas.triton.kernel",
 }
+
+# Methods that mutate a Python container in place (list, dict, set, deque).
+PYTHON_MUTATORS = {"append", "extend", "insert", "update", "setdefault", "add", "pop", "remove",
+                   "clear", "popitem", "discard", "sort", "reverse", "appendleft", "extendleft"}
 
 # Keyword arguments of transforms that name static parameters.
 STATIC_ARGNUMS = "static_argnums"

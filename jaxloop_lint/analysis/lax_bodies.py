@@ -9,8 +9,6 @@ from typing import Optional
 from . import jaxapi
 from .index import CallSite, FunctionInfo, ModuleIndex
 
-_MUTATORS = {"append", "extend", "insert", "update", "setdefault", "add", "pop", "remove",
-             "clear", "popitem", "discard", "appendleft", "extendleft"}
 _VARIABLE_SETTERS = {"set_value", "set_raw_value", "update", "replace"}
 _VALUE_ATTRS = {"value", "raw_value"}
 
@@ -22,10 +20,6 @@ class BodyFacts:
     outer_writes: list[tuple[ast.AST, str]] = field(default_factory=list)  # (node, target text)
     variable_reads: dict[str, ast.Attribute] = field(default_factory=dict)   # attr -> first read
     variable_writes: dict[str, ast.Attribute] = field(default_factory=dict)  # attr -> first write
-
-    @property
-    def loop_name(self) -> str:
-        return self.site.qualname.replace("flax.nnx.", "nnx.").replace("jax.lax.", "jax.lax.")
 
     @property
     def is_nnx_loop(self) -> bool:
@@ -133,7 +127,7 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
                 if attr is not None and sub.func.attr in _VARIABLE_SETTERS:
                     _keep_first(facts.variable_writes, attr, holder)
                     written.add(id(holder))
-                elif sub.func.attr in _MUTATORS and attr is None and id(sub) in statement_calls \
+                elif sub.func.attr in jaxapi.PYTHON_MUTATORS and attr is None and id(sub) in statement_calls \
                         and index.imports.qualname(sub.func) is None:  # not jnp.add(...)
                     root = holder
                     while isinstance(root, (ast.Attribute, ast.Subscript)):

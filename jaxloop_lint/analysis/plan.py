@@ -34,8 +34,7 @@ _EFFECT_BUILTINS = {"print", "input", "open", "breakpoint", "exec", "eval", "set
                     "delattr", "globals", "locals", "vars", "next", "iter", "id"}
 _EFFECT_PREFIXES = ("logging.", "sys.", "os.", "time.", "random.", "numpy.random.",
                     "builtins.", "warnings.", "pathlib.", "shutil.", "subprocess.", "io.")
-_MUTATORS = {"append", "extend", "insert", "update", "setdefault", "add", "pop", "remove",
-             "clear", "popitem", "discard", "sort", "reverse"}
+_MUTATORS = jaxapi.PYTHON_MUTATORS
 _ARRAY_METHODS = jaxapi.ARRAY_ATTRS | {"set", "get", "add", "multiply", "divide", "power",
                                        "subtract", "apply", "min", "max", "at", "copy",
                                        "clip", "conj", "view", "repeat", "take", "tolist"}
@@ -468,7 +467,7 @@ class _Planner:
                         return True
                     if isinstance(part, ast.BinOp) and isinstance(part.op, (ast.Div, ast.Pow)):
                         return True
-        return True if name not in stores(self.fn.node.body) else False
+        return name not in stores(self.fn.node.body)  # bound elsewhere: assume the worst
 
     def _live_after(self) -> set[str]:
         """Names read after the loop, or anywhere in an enclosing loop (its next step)."""

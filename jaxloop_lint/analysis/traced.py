@@ -431,14 +431,6 @@ def usage_evidence(node, imports) -> tuple[set[str], set[str]]:
     return arrays - mutated, (containers - arrays) | mutated
 
 
-def _is_ellipsis(index: ast.expr) -> bool:
-    return isinstance(index, ast.Constant) and index.value is Ellipsis
-
-
-def _is_str(index: ast.expr) -> bool:
-    return isinstance(index, ast.Constant) and isinstance(index.value, str)
-
-
 def _array_only_index(index: ast.expr) -> bool:
     if isinstance(index, ast.Tuple):
         return True  # x[:, 0], x[i, j]

@@ -50,7 +50,6 @@ UNKNOWN = Val(Kind.UNKNOWN, None)
 PYTREE = Val(Kind.PYTREE, None)
 ARRAY = Val(Kind.TRACED, True)
 TRACED_ANY = Val(Kind.TRACED, None)
-TRACED_CONTAINER = Val(Kind.TRACED, False)
 
 
 def join_all(vals, default: Val = STATIC) -> Val:

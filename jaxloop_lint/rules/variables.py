@@ -17,35 +17,28 @@ def _loop(body) -> str:
     return source(body.site.call.func)
 
 
+# A body handed to two loop calls is reported once: the core drops repeated findings.
+
+
 @rule("JXL203")
 def lax_body_outer_state(model):
-    seen = set()
     for body in model.bodies:
         for node, target in body.outer_writes:
-            if id(node) not in seen:
-                seen.add(id(node))
-                yield Finding("JXL203", node, {"loop": _loop(body), "target": target})
+            yield Finding("JXL203", node, {"loop": _loop(body), "target": target})
 
 
 @rule("JXL301")
 def lax_body_reads_variable(model):
-    seen = set()
     for body in model.bodies:
-        if body.is_nnx_loop:
-            continue  # nnx lifted loops manage Variables themselves
-        for attr, node in body.variable_reads.items():
-            if id(node) not in seen:
-                seen.add(id(node))
+        if not body.is_nnx_loop:  # nnx lifted loops manage Variables themselves
+            for attr, node in body.variable_reads.items():
                 yield Finding("JXL301", node, {"loop": _loop(body), "attr": attr})
 
 
 @rule("JXL302")
 def lax_body_mutates_variable(model):
-    seen = set()
     for body in model.bodies:
         for attr, node in body.variable_writes.items():
-            if id(node) not in seen:
-                seen.add(id(node))
-                yield Finding("JXL302", node, {
-                    "loop": _loop(body), "attr": attr,
-                    "nnx_loop": jaxapi.NNX_EQUIVALENT.get(body.site.qualname, "fori_loop")})
+            yield Finding("JXL302", node, {
+                "loop": _loop(body), "attr": attr,
+                "nnx_loop": jaxapi.NNX_EQUIVALENT.get(body.site.qualname, "fori_loop")})
