@@ -12,7 +12,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
-from . import jaxapi
+from . import dtypes, jaxapi
 from .flow import FunctionFacts
 from .index import FunctionInfo, ModuleIndex
 from .loops import LoopKind, LoopModel
@@ -399,12 +399,23 @@ class _Planner:
                             and env[base.id].kind is Kind.STATIC:
                         raise _Refuse(f"the loop index `{name}` indexes the Python value "
                                       f"`{base.id}`, which a traced index cannot index")
-                    if subscript is None:
+                    if subscript is None and not self._value_argument(sub, parents):
                         raise _Refuse(
                             f"the loop index `{name}` is used as a Python number "
                             f"(`{ast.unparse(parents.get(sub, sub))}`): it would become a "
                             "traced int32")
         return name
+
+    def _value_argument(self, name: ast.Name, parents: dict) -> bool:
+        """``jnp.where(c, i, best)`` / ``jnp.maximum(i, k)``: the index used as a value gives
+        the same numbers and dtype as a traced int32 as it did as a Python int."""
+        call = parents.get(name)
+        if not isinstance(call, ast.Call) or name not in call.args or call.keywords:
+            return False
+        qual = self.imports.qualname(call.func)
+        if qual in ("jax.numpy.maximum", "jax.numpy.minimum"):
+            return True
+        return qual == "jax.numpy.where" and call.args.index(name) in (1, 2)
 
     # -- dataflow ----------------------------------------------------------------------------
     def _carried(self, outputs: set[str]) -> list[str]:
@@ -440,7 +451,51 @@ class _Planner:
             if val is not None and val.kind <= Kind.SHAPE and self._float_arithmetic(name):
                 raise _Refuse(f"`{name}` is a Python float updated in Python: as a carry it "
                               "would be computed in float32 instead of float64")
+        self._check_integer_carries(carried, inits)
         return carried
+
+    def _check_integer_carries(self, carried: list[str], inits: dict[str, ast.expr]) -> None:
+        """A strongly typed integer carry must stay integer: lax loops fix the carry's dtype."""
+        ints = {n for n in carried if dtypes.strong_integer_start(inits.get(n), self.imports)}
+        if not ints:
+            return
+        known = ints | self._integer_indices()
+        updates = [(t, s.value, s) for s in walk_scope(self.node) if isinstance(
+            s, (ast.Assign, ast.AugAssign)) for t in (s.targets if isinstance(s, ast.Assign)
+                                                       else [s.target])]
+        for _ in range(2):  # names computed from integers in the body are integers too
+            for target, value, _stmt in updates:
+                if isinstance(target, ast.Name) and not isinstance(_stmt, ast.AugAssign) \
+                        and dtypes.non_integer_part(value, known, self.imports) is None:
+                    known.add(target.id)
+        for target, value, stmt in updates:
+            if not (isinstance(target, ast.Name) and target.id in ints):
+                continue
+            expr = ast.BinOp(target, stmt.op, value) if isinstance(stmt, ast.AugAssign) \
+                else value
+            bad = dtypes.non_integer_part(expr, known, self.imports)
+            if bad is not None:
+                raise _Refuse(f"`{target.id}` starts as an integer array and "
+                              f"`{ast.unparse(bad)}` may make it a float: a lax loop's carry "
+                              "keeps one dtype (start it as a float if that is meant)")
+
+    def _integer_indices(self) -> set[str]:
+        """Loop variables that are integers: the index of ``range`` and of ``enumerate``."""
+        node = self.node
+        if not isinstance(node, ast.For) or not isinstance(node.iter, ast.Call) \
+                or not isinstance(node.iter.func, ast.Name):
+            return set()
+        name = node.iter.func.id
+        inner = node.iter.args[0] if node.iter.args else None
+        if name == "reversed" and isinstance(inner, ast.Call) \
+                and isinstance(inner.func, ast.Name):
+            name = "range" if inner.func.id == "range" else ""
+        if name == "range" and isinstance(node.target, ast.Name):
+            return {node.target.id}
+        if name == "enumerate" and isinstance(node.target, ast.Tuple) \
+                and isinstance(node.target.elts[0], ast.Name):
+            return {node.target.elts[0].id}
+        return set()
 
     def _initial_values(self) -> dict[str, ast.expr]:
         """The last plain assignment of each name before the loop, in this function."""

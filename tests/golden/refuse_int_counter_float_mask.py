@@ -15,8 +15,4 @@ def masked_mean(xs, mask):
     return total / n_valid
 
 
-CASE = dict(
-    XFAIL="fixer bug (SAFE fix): jax.lax.fori_loop(0, xs.shape[0], step, (total, n_valid)) with "
-          "n_valid int32 and a float32 `mask` -> TypeError at trace time 'carry input and carry "
-          "output must have equal types' (int32[] vs float32[]); the original returns float32",
-)
+CASE = dict(reason="`n_valid` starts as an integer array and `mask[i]` may make it a float")
