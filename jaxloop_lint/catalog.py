@@ -89,7 +89,7 @@ RULES: tuple[Rule, ...] = (
         "in-place item assignment on a JAX array",
         "in-place assignment `{target}` on JAX array `{name}` raises TypeError: JAX arrays are "
         "immutable; write `{name} = {name}.at[{index}].{method}({value})`",
-        None,  # no automatic fix yet
+        Applicability.SAFE,
     ),
     Rule(
         "JXL301", "lax-body-reads-variable",

@@ -7,6 +7,7 @@ import tokenize
 from typing import Optional, Sequence, Union
 
 from .analysis.model import analyze
+from .analysis.edits import EditPlan
 from .analysis.plan import LoopPlan, Refusal
 from .config import Config
 from .diagnostics import Diagnostic, Fix
@@ -73,7 +74,7 @@ def lint_tree(tree: ast.Module, lines: Sequence[str], path: str = "<string>",
         if end_line is not None and end_col is not None:
             end_col = char_col(lines, end_line, end_col)
         message, fix = f.message, None
-        if isinstance(f.plan, LoopPlan):
+        if isinstance(f.plan, (LoopPlan, EditPlan)):
             fix = Fix(f.plan.applicability, f.plan.description, f.plan)
             message += f"; fix: {f.plan.target} ({f.plan.applicability.value})"
         elif isinstance(f.plan, Refusal):

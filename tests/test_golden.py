@@ -7,6 +7,11 @@
                 unsafe=False | True, primitive="scan" | "while" | None, differentiable=True | False,
                 trip_counts=(4, 16))
 
+optionally with ``original="lax"`` (the original already uses a lax loop: its jaxpr must not
+grow) or ``original="raises:TraceContextError"`` (it cannot run under jit: the reference is the
+eager run under ``disable_jit``), and ``reference="numpy"`` (the original writes into arrays in
+place, which raises on JAX arrays: the reference runs it with numpy as ``jnp``).
+
 (``primitive=None``: the rewrite has no loop primitive, e.g. ``jax.vmap``.) For every pair:
 
 (a) test_fix_output: ``fix_source(before)`` == ``<case>.fixed.py``.
@@ -121,10 +126,29 @@ def _fix(name: str, text: str):
     return fix_source(text, f"{name}.py", unsafe=case.get("unsafe", False))
 
 
+def _numpy_reference(module, fn):
+    """The original with numpy in place of jax.numpy (``reference="numpy"``): for code such as
+    ``x[i] = v`` that raises on JAX arrays, numpy's in-place semantics are what the author meant."""
+    import numpy as np
+
+    def run(*args):
+        saved = module.jnp
+        module.jnp = np
+        try:
+            out = fn(*jax.tree.map(lambda a: np.array(a), args))
+        finally:
+            module.jnp = saved
+        return jax.tree.map(jax.numpy.asarray, out)
+    return run
+
+
 def _check(before, after, case) -> eq.Report:
     primitive = case["primitive"]
+    original = _entry(before, case["entry"])
+    if case.get("reference") == "numpy":
+        original = _numpy_reference(before, getattr(original, "__wrapped__", original))
     return eq.check_equivalent(
-        _entry(before, case["entry"]), _entry(after, case["entry"]), case["args"],
+        original, _entry(after, case["entry"]), case["args"],
         trip_counts=case.get("trip_counts", (4, 16)), grad=case.get("grad"),
         differentiable=case.get("differentiable", True),
         expect_primitive=None if primitive is None else (primitive,))
@@ -219,6 +243,16 @@ def test_original_unrolls(name):
     case = before.CASE
     fn = _entry(before, case["entry"])
     small, large = sorted(case.get("trip_counts", (4, 16)))[:2]
+    original = case.get("original", "unrolls")
+    if original.startswith("raises:"):
+        # already a lax loop, or an in-place write: the original cannot run under jit at all
+        with pytest.raises(Exception) as info:
+            _jaxpr_size(fn, case["args"](small))
+        assert type(info.value).__name__ == original.split(":", 1)[1], info.value
+        return
+    if original == "lax":  # already a lax loop (a Variable read hoisted out of its body)
+        assert _jaxpr_size(fn, case["args"](small)) == _jaxpr_size(fn, case["args"](large))
+        return
     if case.get("raises", case["primitive"] == "while"):
         # a traced bound or condition (range(n), while, break): the original cannot be traced
         with pytest.raises((jax.errors.ConcretizationTypeError,

@@ -14,8 +14,10 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from jaxloop_lint import Diagnostic
+from jaxloop_lint.analysis.edits import EditPlan
 from jaxloop_lint.analysis.plan import LoopPlan
 
+from .edits import render_edit_plans
 from .loops import consumer_text, render_loop
 from .naming import Names
 from .positions import Pos, cst_pos
@@ -27,6 +29,15 @@ def render_fixes(source: str, diagnostics: Sequence[Diagnostic]) -> tuple[str, l
     Plans whose loops overlap are applied outermost first; the inner ones are left for the next
     round (the caller re-lints the result), when they sit inside the new step function.
     """
+    # Local edits first (``x[i] = v`` inside a loop blocks the loop's rewrite until it is
+    # ``x = x.at[i].set(v)``); the loops follow in the next round, on the re-linted result.
+    edit_plans = list({id(d.fix.plan): d.fix.plan for d in diagnostics
+                       if d.fix is not None and isinstance(d.fix.plan, EditPlan)}.values())
+    if edit_plans:
+        new, done = render_edit_plans(source, edit_plans)
+        if done:
+            ids = {id(p) for p in done}
+            return new, [d for d in diagnostics if d.fix is not None and id(d.fix.plan) in ids]
     lines = source.splitlines(True)
     plans: dict[Pos, LoopPlan] = {}
     for d in diagnostics:

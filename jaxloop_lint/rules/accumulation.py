@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 
+from ..analysis.item_assign import item_assign_plan
 from ..analysis.values import Kind
 from . import Finding, rule, source
 
@@ -79,7 +80,8 @@ def inplace_item_assignment(model):
             else:
                 method, shown = "set", f"{target} = ..."
             yield Finding("JXL204", stmt, {"target": shown, "name": item.name, "index": index,
-                                           "method": method, "value": value})
+                                           "method": method, "value": value},
+                          item_assign_plan(facts, item))
 
 
 def _is_jax_array(item) -> bool:

@@ -1,0 +1,168 @@
+"""Render EditPlans: find each edit's node by its position and replace it, or insert statements
+around it. A plan whose edits do not all land (a node libcst spans differently, a statement on
+a one-line suite) is dropped whole: half a fix is never written."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Sequence
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from jaxloop_lint.analysis import edits as E
+from jaxloop_lint.analysis.edits import EditPlan
+from jaxloop_lint.positions import char_col
+
+from .positions import cst_pos
+
+Span = tuple[tuple[int, int], tuple[int, int]]
+
+
+def render_edit_plans(source: str, plans: Sequence[EditPlan]) -> tuple[str, list[EditPlan]]:
+    """Apply every plan that can be applied whole; return (new source, the plans applied)."""
+    plans = _without_conflicts(plans)
+    module = cst.parse_module(source)
+    lines = source.splitlines(True)
+    while plans:
+        transformer = _Apply(plans, lines)
+        new = MetadataWrapper(module).visit(transformer)
+        incomplete = [p for i, p in enumerate(plans) if transformer.landed[i] != len(p.edits)]
+        if not incomplete:
+            return new.code, list(plans)
+        plans = [p for p in plans if p not in incomplete]
+    return source, []
+
+
+def _without_conflicts(plans: Sequence[EditPlan]) -> list[EditPlan]:
+    """Two plans that replace the same node: the first wins, the other waits for a next round."""
+    taken: set[int] = set()
+    out = []
+    for plan in plans:
+        mine = {id(e.node) for e in plan.edits if e.kind in (E.REPLACE_EXPR, E.REPLACE_STMT,
+                                                              E.RENAME_PARAM)}
+        if mine & taken:
+            continue
+        taken |= mine
+        out.append(plan)
+    return out
+
+
+def _span(lines, node) -> Span:
+    start = cst_pos(lines, node)
+    return start, (node.end_lineno, char_col(lines, node.end_lineno, node.end_col_offset))
+
+
+class _Apply(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, plans: Sequence[EditPlan], lines) -> None:
+        super().__init__()
+        self.landed: Counter = Counter()
+        self.exprs: dict[Span, tuple[int, str]] = {}
+        self.stmts: dict[Span, tuple[int, str]] = {}
+        self.params: dict[tuple[int, int], tuple[int, str]] = {}
+        self.around: dict[tuple[int, int], list[tuple[int, str, str]]] = defaultdict(list)
+        self.prepend: dict[tuple[int, str], list[tuple[int, str]]] = defaultdict(list)
+        # Statements that get neighbours, by id of the updated node (kept alive in ``keep``).
+        self.pending: dict[int, list[tuple[int, str, str]]] = {}
+        self.keep: list[cst.CSTNode] = []
+        for i, plan in enumerate(plans):
+            for e in plan.edits:
+                if e.kind == E.REPLACE_EXPR:
+                    self.exprs[_span(lines, e.node)] = (i, e.text)
+                elif e.kind == E.REPLACE_STMT:
+                    self.stmts[_span(lines, e.node)] = (i, e.text)
+                elif e.kind == E.RENAME_PARAM:
+                    self.params[cst_pos(lines, e.node)] = (i, e.text)
+                elif e.kind in (E.INSERT_BEFORE, E.INSERT_AFTER):
+                    self.around[cst_pos(lines, e.node)].append((i, e.kind, e.text))
+                elif e.kind == E.PREPEND_BODY:
+                    self.prepend[(e.node.lineno, e.node.name)].append((i, e.text))
+                else:  # pragma: no cover
+                    raise ValueError(e.kind)
+
+    def _range(self, node) -> Span:
+        r = self.get_metadata(PositionProvider, node)
+        return (r.start.line, r.start.column), (r.end.line, r.end.column)
+
+    def on_leave(self, original, updated):
+        updated = super().on_leave(original, updated)
+        if isinstance(original, cst.BaseExpression) and self.exprs:
+            hit = self.exprs.pop(self._range(original), None)
+            if hit is not None:
+                plan, text = hit
+                self.landed[plan] += 1
+                code = cst.Module([]).code_for_node(updated)
+                return cst.parse_expression(text.replace("{}", code))
+        elif isinstance(original, cst.BaseSmallStatement) and self.stmts:
+            hit = self.stmts.pop(self._range(original), None)
+            if hit is not None:
+                plan, text = hit
+                self.landed[plan] += 1
+                return cst.parse_statement(text + "\n").body[0]
+        elif isinstance(original, cst.Param) and self.params:
+            hit = self.params.pop(self._range(original)[0], None)
+            if hit is not None:
+                plan, name = hit
+                self.landed[plan] += 1
+                return updated.with_changes(name=cst.Name(name), annotation=None)
+        return updated
+
+    def leave_SimpleStatementLine(self, original, updated):
+        found = self.around.pop(self._range(original.body[0])[0], None)
+        if found:
+            self.pending[id(updated)] = found
+            self.keep.append(updated)
+        return updated
+
+    def leave_FunctionDef(self, original, updated):
+        line = self.get_metadata(PositionProvider, original.name).start.line
+        found = self.prepend.pop((line, original.name.value), None)
+        if not found or not isinstance(updated.body, cst.IndentedBlock):
+            return updated
+        body = list(updated.body.body)
+        at = 1 if body and _is_docstring(body[0]) else 0
+        new = []
+        for plan, text in found:
+            self.landed[plan] += 1
+            new += _statements(text)
+        return updated.with_changes(body=updated.body.with_changes(
+            body=body[:at] + new + body[at:]))
+
+    def _expand(self, updated):
+        if not any(id(s) in self.pending for s in updated.body):
+            return updated
+        body = []
+        for stmt in updated.body:
+            found = self.pending.get(id(stmt))
+            if not found:
+                body.append(stmt)
+                continue
+            before = [s for plan, kind, text in found if kind == E.INSERT_BEFORE
+                      for s in _statements(text)]
+            after = [s for plan, kind, text in found if kind == E.INSERT_AFTER
+                     for s in _statements(text)]
+            for plan, _kind, _text in found:
+                self.landed[plan] += 1
+            if before:  # the comments above the statement now sit above what goes first
+                before[0] = before[0].with_changes(leading_lines=stmt.leading_lines)
+                stmt = stmt.with_changes(leading_lines=[])
+            body += before + [stmt] + after
+        return updated.with_changes(body=body)
+
+    def leave_IndentedBlock(self, original, updated):
+        return self._expand(updated)
+
+    def leave_Module(self, original, updated):
+        return self._expand(updated)
+
+
+def _statements(text: str) -> list[cst.BaseStatement]:
+    return list(cst.parse_module(text + "\n").body)
+
+
+def _is_docstring(stmt) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 \
+        and isinstance(stmt.body[0], cst.Expr) and isinstance(stmt.body[0].value,
+                                                              (cst.SimpleString,
+                                                               cst.ConcatenatedString))

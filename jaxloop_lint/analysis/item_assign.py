@@ -1,0 +1,124 @@
+"""JXL204's fix: ``x[i] = v`` -> ``x = x.at[i].set(v)``, ``x[i] += v`` -> ``x = x.at[i].add(v)``.
+
+The original raises ``TypeError`` on a JAX array, so the reference is what the author meant:
+numpy's in-place semantics. The rebinding form agrees with it when
+* nobody else holds the array (numpy's write would be seen through every alias, and by the
+  caller for an argument): the name is a local of this function, never copied to another name;
+* no index repeats in an augmented assignment (numpy applies ``x[idx] += 1`` once per distinct
+  index, ``.at[idx].add(1)`` once per occurrence): the index is built from integers, names of
+  integers, and slices;
+* the index is in bounds (numpy raises IndexError, ``.at[]`` drops the write): assumed, as the
+  program was written for it; the docs say so.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Union
+
+from .edits import REPLACE_STMT, Edit, EditPlan
+from .flow import FunctionFacts, ItemAssignFact
+from .names import walk_scope
+from .plan import Refusal
+
+_METHODS = {ast.Add: "add", ast.Sub: "subtract", ast.Mult: "multiply", ast.Div: "divide",
+            ast.Pow: "power"}
+
+
+def item_assign_plan(facts: FunctionFacts, item: ItemAssignFact) -> Union[EditPlan, Refusal]:
+    stmt = item.stmt
+    name = item.name
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) != 1:
+        return Refusal("a chained assignment (`a[i] = b[i] = v`)")
+    fn = facts.function.node
+    params = _params(fn)
+    if not _bound_in(fn, name) and name not in params:
+        return Refusal(f"`{name}` belongs to an enclosing scope: rebinding it here would make "
+                       "it local")
+    target = ast.unparse(item.target)
+    index = target[len(name) + 1:-1]
+    value = ast.unparse(stmt.value)
+    if isinstance(stmt, ast.AugAssign):
+        method = _METHODS.get(type(stmt.op))
+        if method is None:  # //=, %=, ... have no .at method: read, combine, set
+            op = ast.unparse(ast.BinOp(ast.Name("a"), stmt.op, ast.Name("b")))[2:-2]
+            method, value = "set", f"{target} {op} ({value})"
+    else:
+        method = "set"
+    plan = EditPlan(f"{name}.at[].{method}()", f"rewrite as `{name} = {name}.at[...].{method}(...)`",
+                    [Edit(REPLACE_STMT, stmt, f"{name} = {name}.at[{index}].{method}({value})")])
+    if name in params:
+        plan.notes.append(f"`{name}` is an argument: numpy would update the caller's array in "
+                          "place, the rewrite rebinds a local name")
+    elif _aliased(fn, name):
+        plan.notes.append(f"`{name}` is also held under another name, which numpy would update "
+                          "too")
+    if isinstance(stmt, ast.AugAssign) and not _distinct_indices(item.target.slice,
+                                                                 _range_indices(facts, stmt)):
+        plan.notes.append(f"if `{index}` repeats an index, .at[].{method} applies every "
+                          "occurrence where numpy applies one")
+    return plan
+
+
+def _params(fn) -> set[str]:
+    args = fn.args
+    return {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+
+
+def _bound_in(fn, name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+               for n in walk_scope(fn)) and not any(
+        isinstance(n, (ast.Global, ast.Nonlocal)) and name in n.names for n in walk_scope(fn))
+
+
+def _aliased(fn, name: str) -> bool:
+    """``y = x``, ``y = (x, z)``, ``ys.append(x)``: another reference to the same array."""
+    for node in walk_scope(fn):
+        value = None
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            value = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in ("append", "extend", "insert", "add"):
+            value = ast.Tuple(list(node.args), ast.Load())
+        if value is None:
+            continue
+        parts = value.elts if isinstance(value, (ast.Tuple, ast.List)) else [value]
+        if any(isinstance(p, ast.Name) and p.id == name for p in parts):
+            if isinstance(node, ast.Assign) and all(
+                    isinstance(t, ast.Name) and t.id == name for t in node.targets):
+                continue  # ``x = x``
+            return True
+    return False
+
+
+def _range_indices(facts: FunctionFacts, stmt: ast.stmt) -> set[str]:
+    """Indices of the ``for i in range(...)`` loops around ``stmt``: integers, never arrays."""
+    out = set()
+    for loop in facts.loops:
+        node = loop.node
+        if isinstance(node, ast.For) and isinstance(node.target, ast.Name) \
+                and isinstance(node.iter, ast.Call) and isinstance(node.iter.func, ast.Name) \
+                and node.iter.func.id == "range" \
+                and node.lineno <= stmt.lineno <= node.end_lineno:
+            out.add(node.target.id)
+    return out
+
+
+def _distinct_indices(index: ast.expr, ints: set[str]) -> bool:
+    """Integers, slices and integer arithmetic: no index can repeat. Any other name could hold
+    an index array."""
+    parts = index.elts if isinstance(index, ast.Tuple) else [index]
+    return all(_scalar(p, ints) for p in parts)
+
+
+def _scalar(expr: ast.expr, ints: set[str]) -> bool:
+    if isinstance(expr, ast.Slice):
+        return True
+    if isinstance(expr, ast.Constant):
+        return isinstance(expr.value, int) or expr.value is None or expr.value is Ellipsis
+    if isinstance(expr, ast.Name):
+        return expr.id in ints
+    if isinstance(expr, ast.UnaryOp):
+        return _scalar(expr.operand, ints)
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Add, ast.Sub, ast.Mult)):
+        return _scalar(expr.left, ints) and _scalar(expr.right, ints)
+    return False
