@@ -96,7 +96,7 @@ RULES: tuple[Rule, ...] = (
         "a lax loop body reads an nnx Variable",
         "{loop} body reads nnx Variable `self.{attr}` through the closure: hoist "
         "`{attr} = self.{attr}[...]` before the loop so the body is a pure function of arrays",
-        None,  # no automatic fix yet
+        Applicability.SAFE,
     ),
     Rule(
         "JXL302", "lax-body-mutates-variable",
@@ -104,7 +104,7 @@ RULES: tuple[Rule, ...] = (
         "{loop} body mutates nnx Variable `self.{attr}`: raises flax.errors.TraceContextError; "
         "carry its value through the loop and write it back after, or use nnx.{nnx_loop} with "
         "the module in the carry",
-        None,  # no automatic fix yet
+        Applicability.SAFE,
     ),
 )
 

@@ -41,7 +41,9 @@ def item_assign_plan(facts: FunctionFacts, item: ItemAssignFact) -> Union[EditPl
         method = _METHODS.get(type(stmt.op))
         if method is None:  # //=, %=, ... have no .at method: read, combine, set
             op = ast.unparse(ast.BinOp(ast.Name("a"), stmt.op, ast.Name("b")))[2:-2]
-            method, value = "set", f"{target} {op} ({value})"
+            atomic = isinstance(stmt.value, (ast.Name, ast.Constant, ast.Attribute,
+                                             ast.Subscript, ast.Call))
+            method, value = "set", f"{target} {op} {value if atomic else f'({value})'}"
     else:
         method = "set"
     plan = EditPlan(f"{name}.at[].{method}()", f"rewrite as `{name} = {name}.at[...].{method}(...)`",

@@ -11,6 +11,7 @@ from .lax_bodies import BodyFacts, body_facts
 from .loops import LoopModel
 from .plan import Plan, plan_loop
 from .traced import TracedFunctions
+from .variable_plans import VariableAccess, carry_plan, hoist_plan
 
 
 @dataclass(eq=False)
@@ -18,6 +19,25 @@ class ModuleModel:
     index: ModuleIndex
     traced: TracedFunctions
     bodies: list[BodyFacts]
+
+    flax_api: str = "auto"
+
+    @property
+    def variable_access(self) -> VariableAccess:
+        cache = self.__dict__
+        if "_access" not in cache:
+            cache["_access"] = VariableAccess(self.index, self.flax_api)
+        return cache["_access"]
+
+    def carry_plan(self, body: BodyFacts):
+        """JXL302's fix for a body: one plan carries every Variable the body writes."""
+        cache = self.__dict__.setdefault("_carry_plans", {})
+        if body not in cache:
+            cache[body] = carry_plan(self.index, body, self.variable_access)
+        return cache[body]
+
+    def hoist_plan(self, body: BodyFacts, attr: str):
+        return hoist_plan(self.index, body, attr, self.variable_access)
 
     def plan(self, facts: FunctionFacts, loop: LoopModel) -> Plan:
         """The rewrite plan of a loop (computed once; the rules and the fixer share it)."""
@@ -34,7 +54,7 @@ class ModuleModel:
                       key=lambda f: (f.function.node.lineno, f.function.node.col_offset))
 
 
-def analyze(tree: ast.Module, extra_jit=()) -> ModuleModel:
+def analyze(tree: ast.Module, extra_jit=(), flax_api: str = "auto") -> ModuleModel:
     index = ModuleIndex(tree)
     traced = TracedFunctions(index, extra_jit)
     bodies = []
@@ -44,4 +64,4 @@ def analyze(tree: ast.Module, extra_jit=()) -> ModuleModel:
             for body in traced.lax_bodies(site.call, site.qualname, site.scope):
                 if not traced.in_kernel(body):
                     bodies.append(body_facts(index, site, body))
-    return ModuleModel(index, traced, bodies)
+    return ModuleModel(index, traced, bodies, flax_api)

@@ -32,7 +32,8 @@ def lax_body_reads_variable(model):
     for body in model.bodies:
         if not body.is_nnx_loop:  # nnx lifted loops manage Variables themselves
             for attr, node in body.variable_reads.items():
-                yield Finding("JXL301", node, {"loop": _loop(body), "attr": attr})
+                yield Finding("JXL301", node, {"loop": _loop(body), "attr": attr},
+                              model.hoist_plan(body, attr))
 
 
 @rule("JXL302")
@@ -41,4 +42,5 @@ def lax_body_mutates_variable(model):
         for attr, node in body.variable_writes.items():
             yield Finding("JXL302", node, {
                 "loop": _loop(body), "attr": attr,
-                "nnx_loop": jaxapi.NNX_EQUIVALENT.get(body.site.qualname, "fori_loop")})
+                "nnx_loop": jaxapi.NNX_EQUIVALENT.get(body.site.qualname, "fori_loop")},
+                model.carry_plan(body))

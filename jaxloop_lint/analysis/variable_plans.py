@@ -1,0 +1,383 @@
+"""Fixes for nnx Variables in lax loop bodies (loop-semantics.md §1.5, recipes R12 and R14).
+
+JXL301, a read: hoist ``W = self.W[...]`` before the statement that runs the loop and let the
+body close over the array. The body is traced once and nothing in it writes ``self.W`` (that
+would be JXL302), so every step saw the same value: the hoisted read is the same array.
+
+JXL302, a write: carry the Variable's value through the loop and write it back once after it
+(R12). The body gets ``(carry, count)`` where it had ``carry``, reads and writes ``count``
+instead of ``self.count``, and returns it; the call's result is unpacked and
+``self.count[...] = count`` follows. This is what the original does under ``disable_jit`` and
+what it meant; under ``nnx.jit`` the original raises TraceContextError and the fix runs.
+Never a plain ``jax.lax`` carry of the Module itself: that updates a copy.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Optional, Union
+
+from .edits import (INSERT_AFTER, INSERT_BEFORE, PREPEND_BODY, RENAME_PARAM, REPLACE_EXPR,
+                    REPLACE_STMT, Edit, EditPlan)
+from .index import ModuleIndex
+from .lax_bodies import BodyFacts
+from .names import walk_scope
+from .plan import Refusal
+
+_ARRAY_ATTRS = {"shape", "dtype", "ndim", "size", "T", "mT", "real", "imag"}
+_SIMPLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr)
+_ARRAY_CALL_PREFIXES = ("jax.numpy.", "jax.nn.", "jax.lax.", "jax.scipy.", "flax.nnx.")
+
+
+class _Refuse(Exception):
+    pass
+
+
+class VariableAccess:
+    """How generated code spells a Variable's read and write, per ``Config.flax_api``."""
+
+    def __init__(self, index: ModuleIndex, flax_api: str) -> None:
+        if flax_api == "auto":
+            flax_api = "legacy" if _uses_value_only(index.tree) else "current"
+        self.legacy = flax_api == "legacy"
+
+    def read(self, holder: str, array: bool) -> str:
+        if self.legacy:
+            return f"{holder}.value"
+        return f"{holder}[...]" if array else f"{holder}.get_value()"
+
+    def write(self, holder: str, value: str, by_index: bool) -> str:
+        """``by_index``: the original wrote ``v[...] = x`` (which keeps shape and dtype)."""
+        if by_index and not self.legacy:
+            return f"{holder}[...] = {value}"
+        return f"{holder}.value = {value}" if self.legacy else f"{holder}.set_value({value})"
+
+
+def _uses_value_only(tree: ast.Module) -> bool:
+    """The file reads ``x.value`` and never ``x[...]``: a project on the pre-0.12 flax API."""
+    value = ellipsis = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr == "value":
+            value = True
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) \
+                and node.slice.value is Ellipsis:
+            ellipsis = True
+    return value and not ellipsis
+
+
+class _Body:
+    """The lax body, the call that runs it, and the statement that holds the call."""
+
+    def __init__(self, index: ModuleIndex, facts: BodyFacts) -> None:
+        self.index = index
+        self.facts = facts
+        self.fn = facts.body
+        self.node = facts.body.node
+        self.site = facts.site
+        scope = facts.site.scope
+        if scope is None or self.fn.parent is not scope and not isinstance(self.node, ast.Lambda):
+            raise _Refuse("the body is not defined in the function that runs the loop")
+        self.scope = scope
+        self.stmt = _statement_holding(scope.node, facts.site.call)
+        if self.stmt is None:
+            raise _Refuse("the loop call is not in a plain statement")
+        self.self_name = self.fn.self_name
+        self.cls = self.fn.method_class
+        self.parents = {c: p for p in ast.walk(self.node) for c in ast.iter_child_nodes(p)}
+
+    def occurrences(self, attr: str) -> list[ast.Attribute]:
+        return [n for n in ast.walk(self.node) if isinstance(n, ast.Attribute)
+                and n.attr == attr and isinstance(n.value, ast.Name)
+                and n.value.id == self.self_name and isinstance(n.ctx, ast.Load)]
+
+    def payload_is_array(self, attr: str) -> bool:
+        """``self.W = nnx.Param(<not a Python literal>)``: ``[...]`` reads an array payload only."""
+        for c in self.index.mro(self.cls) if self.cls is not None else ():
+            value = c.self_assigns.get(attr)
+            if isinstance(value, ast.Call) and value.args:
+                return not isinstance(value.args[0], (ast.Constant, ast.List, ast.Tuple,
+                                                      ast.Dict, ast.Set))
+        return True
+
+    def read_site(self, holder: ast.Attribute) -> Optional[ast.expr]:
+        """The expression that stands for the Variable's array in one read, or None when the
+        Variable object itself is used (passed on, a method called)."""
+        parent = self.parents.get(holder)
+        if isinstance(parent, ast.Subscript) and parent.value is holder:
+            if isinstance(parent.slice, ast.Constant) and parent.slice.value is Ellipsis:
+                return parent                       # self.W[...]
+            return holder                           # self.W[i] -> W[i]
+        if isinstance(parent, ast.Attribute) and parent.value is holder:
+            if parent.attr == "value":
+                return parent                       # self.W.value
+            if parent.attr == "get_value":
+                call = self.parents.get(parent)
+                if isinstance(call, ast.Call) and call.func is parent and not call.args:
+                    return call                     # self.W.get_value()
+                return None
+            return holder if parent.attr in _ARRAY_ATTRS else None
+        if isinstance(parent, (ast.BinOp, ast.UnaryOp, ast.Compare)):
+            return holder                           # h @ self.W
+        if isinstance(parent, ast.Call) and holder in parent.args:
+            qual = self.index.imports.qualname(parent.func) or ""
+            if qual.startswith(_ARRAY_CALL_PREFIXES):
+                return holder                       # jnp.dot(self.W, h)
+        return None
+
+    def fresh(self, base: str) -> str:
+        """A name no code in the enclosing function (body included) uses, nor an import."""
+        if not hasattr(self, "_taken"):
+            node = self.scope.node
+            self._taken = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+            self._taken |= {n.arg for n in ast.walk(node) if isinstance(n, ast.arg)}
+            self._taken |= {n.name for n in ast.walk(node)
+                            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                              ast.ClassDef))}
+            self._taken |= set(self.index.imports.names)
+        base = base.lstrip("_") or "value"
+        name, n = base, 2
+        while name in self._taken:
+            name, n = f"{base}_{n}", n + 1
+        self._taken.add(name)
+        return name
+
+
+def hoist_plan(index: ModuleIndex, facts: BodyFacts, attr: str,
+               access: VariableAccess) -> Union[EditPlan, Refusal]:
+    """JXL301: ``W = self.W[...]`` before the loop statement; the body reads ``W``."""
+    try:
+        body = _Body(index, facts)
+        edits = []
+        name = body.fresh(attr)
+        for holder in body.occurrences(attr):
+            site = body.read_site(holder)
+            if site is None:
+                raise _Refuse(f"`self.{attr}` is used as a Variable object in the body "
+                              f"(`{ast.unparse(body.parents.get(holder, holder))}`)")
+            edits.append(Edit(REPLACE_EXPR, site, name))
+        read = access.read(f"{body.self_name}.{attr}", body.payload_is_array(attr))
+        edits.append(Edit(INSERT_BEFORE, body.stmt, f"{name} = {read}"))
+    except _Refuse as refusal:
+        return Refusal(str(refusal))
+    return EditPlan(f"`{name} = {read}` before the loop",
+                    f"hoist `{name} = {read}` before the loop; the body closes over the array",
+                    edits)
+
+
+def carry_plan(index: ModuleIndex, facts: BodyFacts,
+               access: VariableAccess) -> Union[EditPlan, Refusal]:
+    """JXL302: carry every Variable the body writes, write each back after the loop."""
+    try:
+        return _carry_plan(index, facts, access)
+    except _Refuse as refusal:
+        return Refusal(str(refusal))
+
+
+def _carry_plan(index: ModuleIndex, facts: BodyFacts, access: VariableAccess) -> EditPlan:
+    site = facts.site
+    if site.qualname not in ("jax.lax.fori_loop", "jax.lax.scan"):
+        loop = site.qualname.rsplit(".", 1)[-1]
+        raise _Refuse(f"a {site.qualname} body: use nnx.{loop} with the module in the carry")
+    body = _Body(index, facts)
+    node = body.node
+    if not isinstance(node, ast.FunctionDef):
+        raise _Refuse("the body is a lambda")
+    call = site.call
+    fori = site.qualname == "jax.lax.fori_loop"
+    position = 3 if fori else 1
+    if len(call.args) <= position or call.keywords and fori or any(
+            k.arg in ("init", "init_val") for k in call.keywords):
+        raise _Refuse("the initial carry is not a positional argument")
+    if not (isinstance(call.args[2 if fori else 0], ast.Name)
+            and call.args[2 if fori else 0].id == node.name):
+        raise _Refuse("the body is not passed by its name")
+    uses = [n for n in walk_scope(body.scope.node) if isinstance(n, ast.Name)
+            and n.id == node.name and isinstance(n.ctx, ast.Load)]
+    if len(uses) != 1:
+        raise _Refuse(f"`{node.name}` is used more than once")
+    params = node.args.posonlyargs + node.args.args
+    if node.args.vararg or node.args.kwarg or node.args.kwonlyargs \
+            or len(params) != 2 or node.args.defaults:
+        raise _Refuse("the body does not take exactly (index, carry) or (carry, x)")
+    carry_param = params[1] if fori else params[0]
+    attrs = sorted(facts.variable_writes, key=lambda a: (facts.variable_writes[a].lineno,
+                                                          facts.variable_writes[a].col_offset))
+    edits: list[Edit] = []
+    names: dict[str, str] = {}
+    by_index: dict[str, bool] = {}
+    for attr in attrs:
+        names[attr] = body.fresh(attr)
+        by_index[attr] = False
+    edits += _carried_accesses(body, attrs, names, by_index)
+    returns = [n for n in walk_scope(node) if isinstance(n, ast.Return)]
+    if not returns or any(r.value is None for r in returns):
+        raise _Refuse("the body has a bare `return`")
+    extra = ", ".join(names[a] for a in attrs)
+    for ret in returns:
+        value = ret.value
+        if not fori:
+            if not (isinstance(value, ast.Tuple) and len(value.elts) == 2):
+                raise _Refuse("the scan body does not return a literal `carry, y` pair")
+            value = value.elts[0]
+        edits.append(Edit(REPLACE_EXPR, value, f"({_grouped(value)}, {extra})"))
+    param = body.fresh("carry")
+    edits.append(Edit(RENAME_PARAM, carry_param, param))
+    edits.append(Edit(PREPEND_BODY, node, f"{carry_param.arg}, {extra} = {param}"))
+    init = call.args[position]
+    reads = ", ".join(access.read(f"{body.self_name}.{a}", body.payload_is_array(a))
+                      for a in attrs)
+    edits.append(Edit(REPLACE_EXPR, init, f"({_grouped(init)}, {reads})"))
+    write_back = "\n".join(access.write(f"{body.self_name}.{a}", names[a], by_index[a])
+                           for a in attrs)
+    stmt = body.stmt
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and stmt.value is call:
+        target = stmt.targets[0]
+        if fori:
+            edits.append(Edit(REPLACE_EXPR, target, f"{_grouped(target)}, {extra}"))
+        elif isinstance(target, ast.Tuple) and len(target.elts) == 2:
+            edits.append(Edit(REPLACE_EXPR, target.elts[0], f"({_grouped(target.elts[0])}, "
+                                                           f"{extra})"))
+        else:
+            raise _Refuse("the scan result is not unpacked as `carry, ys = ...`")
+        edits.append(Edit(INSERT_AFTER, stmt, write_back))
+    elif isinstance(stmt, ast.Return) and stmt.value is call:
+        result = body.fresh("result")
+        call_text = ast.unparse(call)  # the init edit is replayed on the text here
+        init_text = ast.unparse(init)
+        new_init = f"({_grouped(init, init_text)}, {reads})"
+        args = [ast.unparse(a) for a in call.args]
+        args[position] = new_init
+        head = ast.unparse(call.func)
+        call_text = f"{head}({', '.join(args)})"
+        edits = [e for e in edits if e.node is not init]
+        if fori:
+            lhs = f"{result}, {extra}"
+            tail = f"return {result}"
+        else:
+            ys = body.fresh("ys")
+            lhs = f"({result}, {extra}), {ys}"
+            tail = f"return {result}, {ys}"
+        edits.append(Edit(REPLACE_STMT, stmt, f"{lhs} = {call_text}"))
+        edits.append(Edit(INSERT_AFTER, stmt, f"{write_back}\n{tail}"))
+    else:
+        raise _Refuse("the loop's result is not assigned or returned directly")
+    shown = ", ".join(f"self.{a}" for a in attrs)
+    return EditPlan(f"carry {shown} through the loop",
+                    f"carry {shown} through the loop and write back after it", edits)
+
+
+def _carried_accesses(body: _Body, attrs: list[str], names: dict[str, str],
+                      by_index: dict[str, bool]) -> list[Edit]:
+    """Every use of the carried Variables in the body, as edits onto the carried names."""
+    for n in ast.walk(body.node):
+        if isinstance(n, ast.Attribute) and n.attr in attrs and isinstance(n.ctx, ast.Store) \
+                and isinstance(n.value, ast.Name) and n.value.id == body.self_name:
+            raise _Refuse(f"the body replaces `self.{n.attr}`")
+    edits = []
+    done: set[int] = set()  # holders inside a statement replaced whole
+    holders = [(h, a) for a in attrs for h in body.occurrences(a)]
+    for holder, attr in holders:
+        parent = body.parents.get(holder)
+        if isinstance(parent, ast.Attribute) and parent.attr == "set_value":
+            call = body.parents.get(parent)
+            stmt = body.parents.get(call)
+            if not (isinstance(call, ast.Call) and call.func is parent and len(call.args) == 1
+                    and not call.keywords and isinstance(stmt, ast.Expr)):
+                raise _Refuse(f"`self.{attr}.set_value` is not a statement of its own")
+            value = _Rename(body.self_name, names).visit(_copy(call.args[0]))
+            edits.append(Edit(REPLACE_STMT, stmt, f"{names[attr]} = {ast.unparse(value)}"))
+            done |= {id(n) for n in ast.walk(stmt)}
+    for holder, attr in holders:
+        if id(holder) not in done:
+            edits.append(_carried_access(body, holder, attr, names[attr], by_index))
+    return edits
+
+
+class _Rename(ast.NodeTransformer):
+    """Reads of the carried Variables (``self.c[...]``, ``self.c.value``, ``self.c``) -> names."""
+
+    def __init__(self, self_name: str, names: dict[str, str]) -> None:
+        self.self_name, self.names = self_name, names
+
+    def _name(self, node) -> Optional[str]:
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and node.value.id == self.self_name:
+            return self.names.get(node.attr)
+        return None
+
+    def visit_Subscript(self, node):
+        name = self._name(node.value)
+        if name and isinstance(node.slice, ast.Constant) and node.slice.value is Ellipsis:
+            return ast.Name(name, ast.Load())
+        return self.generic_visit(node)
+
+    def visit_Attribute(self, node):
+        name = self._name(node.value)
+        if name and node.attr == "value":
+            return ast.Name(name, ast.Load())
+        name = self._name(node)
+        return ast.Name(name, ast.Load()) if name else self.generic_visit(node)
+
+    def visit_Call(self, node):
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "get_value" and not node.args:
+            name = self._name(func.value)
+            if name:
+                return ast.Name(name, ast.Load())
+        return self.generic_visit(node)
+
+
+def _copy(node: ast.expr) -> ast.expr:
+    return ast.parse(ast.unparse(node), mode="eval").body
+
+
+def _carried_access(body: _Body, holder: ast.Attribute, attr: str, name: str,
+                    by_index: dict[str, bool]) -> Edit:
+    """One use of ``self.<attr>`` in the body: a read, or the target of a write."""
+    parent = body.parents.get(holder)
+    stmt = _enclosing_statement(body, holder)
+    target = None
+    if isinstance(stmt, (ast.Assign, ast.AugAssign)):
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        target = next((t for t in targets if t is parent or t is holder), None)
+    if target is not None:  # self.c[...] = e / self.c.value += e: the target becomes ``c``
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) != 1:
+            raise _Refuse(f"`self.{attr}` is written in a chained assignment")
+        if isinstance(target, ast.Subscript):
+            if not (isinstance(target.slice, ast.Constant) and target.slice.value is Ellipsis):
+                raise _Refuse(f"the body writes part of `self.{attr}` "
+                              f"(`{ast.unparse(target)}`)")
+            by_index[attr] = True
+        elif not (isinstance(target, ast.Attribute) and target.attr == "value"):
+            raise _Refuse(f"the body replaces `self.{attr}`")
+        return Edit(REPLACE_EXPR, target, name)
+    site = body.read_site(holder)
+    if site is None:
+        raise _Refuse(f"`self.{attr}` is used as a Variable object in the body "
+                      f"(`{ast.unparse(parent or holder)}`)")
+    return Edit(REPLACE_EXPR, site, name)
+
+
+def _enclosing_statement(body: _Body, node: ast.AST) -> Optional[ast.stmt]:
+    while node is not None and not isinstance(node, ast.stmt):
+        node = body.parents.get(node)
+    return node
+
+
+def _grouped(expr: ast.expr, text: str = "{}") -> str:
+    """``{}`` as an element of a new tuple: an unparenthesised tuple gets parentheses."""
+    if isinstance(expr, ast.Tuple) and not _parenthesised(expr):
+        return f"({text})"
+    return text
+
+
+def _parenthesised(expr: ast.Tuple) -> bool:
+    return bool(expr.elts) and (expr.elts[0].lineno, expr.elts[0].col_offset) != (
+        expr.lineno, expr.col_offset)
+
+
+def _statement_holding(fn_node, call: ast.Call) -> Optional[ast.stmt]:
+    """The simple statement of ``fn_node`` (not of a nested function) that contains ``call``."""
+    for stmt in walk_scope(fn_node):
+        if isinstance(stmt, _SIMPLE) and any(n is call for n in ast.walk(stmt)):
+            return stmt
+    return None
