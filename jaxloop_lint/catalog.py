@@ -82,7 +82,7 @@ RULES: tuple[Rule, ...] = (
         "{loop} body writes outer Python state `{target}`: the body is traced once, so this runs "
         "once, not once per step, and a traced value stored there leaks (UnexpectedTracerError "
         "when used); return the value from the body instead",
-        None,  # no automatic fix yet
+        Applicability.UNSAFE,
     ),
     Rule(
         "JXL204", "inplace-item-assignment",

@@ -76,6 +76,8 @@ class _Apply(cst.CSTTransformer):
                     self.params[cst_pos(lines, e.node)] = (i, e.text)
                 elif e.kind in (E.INSERT_BEFORE, E.INSERT_AFTER):
                     self.around[cst_pos(lines, e.node)].append((i, e.kind, e.text))
+                elif e.kind == E.DELETE_STMT:
+                    self.around[cst_pos(lines, e.node)].append((i, e.kind, ""))
                 elif e.kind == E.PREPEND_BODY:
                     self.prepend[(e.node.lineno, e.node.name)].append((i, e.text))
                 else:  # pragma: no cover
@@ -110,6 +112,9 @@ class _Apply(cst.CSTTransformer):
 
     def leave_SimpleStatementLine(self, original, updated):
         found = self.around.pop(self._range(original.body[0])[0], None)
+        if found and any(kind == E.DELETE_STMT for _p, kind, _t in found) \
+                and len(original.body) != 1:
+            found = [f for f in found if f[1] != E.DELETE_STMT]  # not alone: never lands
         if found:
             self.pending[id(updated)] = found
             self.keep.append(updated)
@@ -132,18 +137,33 @@ class _Apply(cst.CSTTransformer):
     def _expand(self, updated):
         if not any(id(s) in self.pending for s in updated.body):
             return updated
-        body = []
+        body, comments = [], []  # comments of a deleted line move to the next statement
         for stmt in updated.body:
             found = self.pending.get(id(stmt))
+            if comments:
+                lead = list(stmt.leading_lines)
+                if comments[-1] is _NO_BLANKS:
+                    comments = comments[:-1]
+                    lead = [line for line in lead if line.comment is not None]
+                stmt = stmt.with_changes(leading_lines=comments + lead)
+                comments = []
             if not found:
                 body.append(stmt)
+                continue
+            for plan, _kind, _text in found:
+                self.landed[plan] += 1
+            if any(kind == E.DELETE_STMT for _p, kind, _t in found):
+                comments = [line for line in stmt.leading_lines if line.comment is not None]
+                trailing = stmt.trailing_whitespace.comment
+                if trailing is not None:
+                    comments.append(cst.EmptyLine(comment=trailing))
+                if not body:  # first in its block: no blank line may open the block
+                    comments.append(_NO_BLANKS)
                 continue
             before = [s for plan, kind, text in found if kind == E.INSERT_BEFORE
                       for s in _statements(text)]
             after = [s for plan, kind, text in found if kind == E.INSERT_AFTER
                      for s in _statements(text)]
-            for plan, _kind, _text in found:
-                self.landed[plan] += 1
             if before:  # the comments above the statement now sit above what goes first
                 before[0] = before[0].with_changes(leading_lines=stmt.leading_lines)
                 stmt = stmt.with_changes(leading_lines=[])
@@ -155,6 +175,9 @@ class _Apply(cst.CSTTransformer):
 
     def leave_Module(self, original, updated):
         return self._expand(updated)
+
+
+_NO_BLANKS = cst.EmptyLine()  # a marker, never emitted
 
 
 def _statements(text: str) -> list[cst.BaseStatement]:

@@ -20,6 +20,7 @@ RENAME_PARAM = "rename_param"       # node: an ast.arg; text: the new name (anno
 INSERT_BEFORE = "insert_before"     # node: a simple statement; text: statements (\n-separated)
 INSERT_AFTER = "insert_after"       # node: a simple statement; text: statements
 PREPEND_BODY = "prepend_body"       # node: a FunctionDef; text: statements
+DELETE_STMT = "delete_stmt"         # node: a simple statement alone on its line; text: ""
 
 
 @dataclass(frozen=True, eq=False)

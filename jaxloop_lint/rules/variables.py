@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from ..analysis import jaxapi
+from ..analysis.outer_appends import ys_plan
 from . import Finding, rule, source
 
 
@@ -24,7 +25,8 @@ def _loop(body) -> str:
 def lax_body_outer_state(model):
     for body in model.bodies:
         for node, target in body.outer_writes:
-            yield Finding("JXL203", node, {"loop": _loop(body), "target": target})
+            yield Finding("JXL203", node, {"loop": _loop(body), "target": target},
+                          ys_plan(model.index, body, node))
 
 
 @rule("JXL301")

@@ -14,8 +14,11 @@ class LinearRecurrence(nnx.Module):
         h = jnp.zeros((self.A.shape[0],), xs.dtype)
 
         def call_step(h, x):
-            h = self.decay[...] * h + jnp.tanh(self.A[...] @ h + self.B[...] @ x)
+            h = decay * h + jnp.tanh(A @ h + B @ x)
             return h, None
+        decay = self.decay[...]
+        A = self.A[...]
+        B = self.B[...]
         h, _ = jax.lax.scan(call_step, h, xs)
         return h
 
