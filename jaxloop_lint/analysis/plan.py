@@ -404,7 +404,40 @@ class _Planner:
                             f"the loop index `{name}` is used as a Python number "
                             f"(`{ast.unparse(parents.get(sub, sub))}`): it would become a "
                             "traced int32")
+        self._check_derived(name)
         return name
+
+    def _check_derived(self, index: str) -> None:
+        """Values computed from the index (``start = offsets[i]``) become traced too: as a
+        slice bound or a Python condition they would stop the rewrite from tracing (or were
+        static only because the index was a Python int)."""
+        derived = {index}
+        body = self._body()
+        for _ in range(2):
+            for stmt in body:
+                for sub in walk_scope(stmt):
+                    if isinstance(sub, ast.Assign) and loads(sub.value) & derived:
+                        for t in sub.targets:
+                            derived |= set(target_names(t))
+        derived.discard(index)
+        if not derived:
+            return
+        for stmt in body:
+            for sub in walk_scope(stmt):
+                static_parts = []
+                if isinstance(sub, ast.Slice):
+                    static_parts = [p for p in (sub.lower, sub.upper, sub.step) if p is not None]
+                elif isinstance(sub, (ast.If, ast.While, ast.IfExp, ast.Assert)):
+                    static_parts = [sub.test]
+                elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) \
+                        and sub.func.id in ("range", "int", "float", "bool", "len"):
+                    static_parts = list(sub.args)
+                for part in static_parts:
+                    used = loads(part) & derived
+                    if used:
+                        raise _Refuse(f"`{sorted(used)[0]}` is computed from the loop index "
+                                      f"and used where a static value is needed "
+                                      f"(`{ast.unparse(part)}`): it would become traced")
 
     def _value_argument(self, name: ast.Name, parents: dict) -> bool:
         """``jnp.where(c, i, best)`` / ``jnp.maximum(i, k)``: the index used as a value gives
