@@ -10,6 +10,7 @@ from typing import Optional, Sequence
 from jaxloop_lint import Config, Diagnostic, SourceError, lint_source
 from jaxloop_lint.diagnostics import Applicability
 from jaxloop_lint.noqa import is_suppressed
+from jaxloop_lint.selection import selected
 
 # A loop nest deeper than this is not rewritten in one run.
 MAX_ROUNDS = 8
@@ -28,19 +29,12 @@ class FileFix:
         return self.fixed != self.original
 
 
-def selected(diag: Diagnostic, select: Sequence[str], ignore: Sequence[str]) -> bool:
-    """flake8's rule: the longest matching prefix wins; select defaults to everything."""
-    sel = max((len(p) for p in select if diag.code.startswith(p)), default=-1 if select else 0)
-    ign = max((len(p) for p in ignore if diag.code.startswith(p)), default=-1)
-    return sel >= 0 and sel > ign  # an equally long --ignore wins
-
-
 def findings(source: str, path: str, config: Optional[Config], select: Sequence[str],
              ignore: Sequence[str]) -> list[Diagnostic]:
     """The core's diagnostics, filtered by --select / --ignore and ``# noqa``."""
     lines = source.splitlines()
     return [d for d in lint_source(source, path, config)
-            if selected(d, select, ignore) and not is_suppressed(d.code, d.line, lines)]
+            if selected(d.code, select, ignore) and not is_suppressed(d.code, d.line, lines)]
 
 
 def fix_source(source: str, path: str = "<string>", *, config: Optional[Config] = None,

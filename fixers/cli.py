@@ -39,12 +39,14 @@ import tokenize
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence, TextIO
 
-from jaxloop_lint import Config, Diagnostic, SourceError, __version__
+from jaxloop_lint import Diagnostic, SourceError, __version__
 from jaxloop_lint.core import decode
 from jaxloop_lint.diagnostics import Applicability
+from jaxloop_lint.project_config import ConfigError
 
 from . import apply as _apply  # looked up at call time, so tests can monkeypatch fix_source
 from .apply import FileFix
+from .settings import FileSettings, Resolver
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -281,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
 @dataclass
 class Run:
     args: argparse.Namespace
-    config: Config
+    resolve: Resolver                   # [tool.jaxloop] merged with the options, per file
     report: TextIO                      # where findings go (stdout unless stdout carries code)
     remaining: list[Diagnostic] = field(default_factory=list)
     applied: list[Diagnostic] = field(default_factory=list)
@@ -294,30 +296,32 @@ class Run:
         self.errors += 1
         _write(sys.stderr, f"{path}: error: {reason}\n")
 
+    def settings(self, path: str) -> FileSettings:
+        return self.resolve(path, "." if path == STDIN_NAME else "")
+
     def check(self, src: Source) -> None:
         """--check: count the findings, fix nothing."""
-        args = self.args
-        diags = _apply.findings(src.text, src.path, self.config, args.select, args.ignore)
+        s = self.settings(src.path)
+        diags = _apply.findings(src.text, src.path, s.config, s.select, s.ignore)
         self.remaining.extend(diags)
         for d in diags:
             if d.fix is None:
                 continue
-            if d.fix.applicability is Applicability.SAFE or args.unsafe_fixes:
+            if d.fix.applicability is Applicability.SAFE or s.unsafe:
                 self.fixable += 1
             else:
                 self.unsafe_available += 1
 
     def fix(self, src: Source) -> FileFix:
-        args = self.args
-        return _apply.fix_source(src.text, src.path, config=self.config,
-                                 unsafe=args.unsafe_fixes, select=args.select,
-                                 ignore=args.ignore)
+        s = self.settings(src.path)
+        return _apply.fix_source(src.text, src.path, config=s.config, unsafe=s.unsafe,
+                                 select=s.select, ignore=s.ignore)
 
     def commit(self, result: FileFix) -> None:
         """Count a file's fixes once they are written (or shown, with --diff)."""
         self.applied.extend(result.applied)
         self.remaining.extend(result.remaining)
-        if not self.args.unsafe_fixes:
+        if not self.settings(result.path).unsafe:
             self.unsafe_available += sum(
                 1 for d in result.remaining
                 if d.fix is not None and d.fix.applicability is Applicability.UNSAFE)
@@ -398,11 +402,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_ERROR
 
     stdin_to_stdout = STDIN in args.paths and not (args.check or args.diff)
-    run = Run(args, Config(extra_jit_decorators=args.extra_jit_decorators),
+    run = Run(args, Resolver(args.select, args.ignore, args.extra_jit_decorators,
+                             args.unsafe_fixes),
               sys.stderr if (args.diff or stdin_to_stdout) else sys.stdout)
 
     path_errors: list[tuple[str, str]] = []
     files = collect(args.paths, path_errors)
+    try:  # a bad [tool.jaxloop] stops the run before any file is touched
+        for path in files + ([STDIN_NAME] if STDIN in args.paths else []):
+            run.settings(path)
+    except ConfigError as exc:
+        _write(sys.stderr, f"jaxloop-fix: error: {exc}\n")
+        return EXIT_ERROR
     for path, reason in path_errors:
         run.error(path, reason)
 
