@@ -39,8 +39,11 @@ def findings(source: str, path: str, config: Optional[Config], select: Sequence[
 
 def fix_source(source: str, path: str = "<string>", *, config: Optional[Config] = None,
                unsafe: bool = False, select: Sequence[str] = (),
-               ignore: Sequence[str] = ()) -> FileFix:
-    """Fix one file's text. Raises ``SourceError`` for input that cannot be analysed."""
+               ignore: Sequence[str] = (), only: Optional[Diagnostic] = None) -> FileFix:
+    """Fix one file's text. Raises ``SourceError`` for input that cannot be analysed.
+
+    ``only``: apply just that finding's fix (matched by code and position), in one round.
+    """
     from .render import render_fixes  # libcst is imported only when a file has fixes
 
     result = FileFix(path, source, source)
@@ -49,6 +52,8 @@ def fix_source(source: str, path: str = "<string>", *, config: Optional[Config] 
         diags = findings(current, path, config, select, ignore)
         todo = [d for d in diags if d.fix is not None and (
             d.fix.applicability is Applicability.SAFE or unsafe)]
+        if only is not None:
+            todo = [d for d in todo if (d.code, d.line, d.col) == (only.code, only.line, only.col)]
         if not todo:
             result.remaining = diags
             break
@@ -62,6 +67,9 @@ def fix_source(source: str, path: str = "<string>", *, config: Optional[Config] 
             raise SourceError(f"internal error: a fix produced invalid code ({exc.msg})") from None
         result.applied.extend(applied)
         current = new
+        if only is not None:
+            result.remaining = findings(current, path, config, select, ignore)
+            break
     else:
         result.remaining = findings(current, path, config, select, ignore)
     result.fixed = current

@@ -10,8 +10,9 @@ from typing import Optional
 
 from .diagnostics import Applicability
 
-# Repository-relative until the docs site has a home (issue 5 publishes it).
-DOCS_BASE = "docs/rules"
+# Where the docs site (docs/, mkdocs.yml's `site_url`) is published; a test keeps them equal.
+# Each rule's page is docs/rules/<code>.md in the repository and <DOCS_SITE>/rules/<code>/ there.
+DOCS_SITE = "https://jaxloop-lint.readthedocs.io/en/latest"
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,12 @@ class Rule:
 
     @property
     def docs_url(self) -> str:
-        return f"{DOCS_BASE}/{self.code}.md"
+        return f"{DOCS_SITE}/rules/{self.code}/"
+
+    @property
+    def docs_path(self) -> str:
+        """The page in the repository."""
+        return f"docs/rules/{self.code}.md"
 
     def format(self, **fields: str) -> str:
         return self.message.format(**fields)

@@ -1,0 +1,88 @@
+"""One finding's fix as one text edit, for front ends that hand out edits instead of files:
+the editor server's quick fixes and the JSON / SARIF reports.
+
+Positions are 1-based lines and 0-based character columns, as in ``Diagnostic``; ``utf16``
+converts them for LSP, which counts UTF-16 code units.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from jaxloop_lint import Config, Diagnostic
+from jaxloop_lint.diagnostics import Applicability
+
+from . import apply as _apply
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """Replace the text from ``start`` up to ``end`` (line 1-based, column 0-based)."""
+
+    start: tuple[int, int]
+    end: tuple[int, int]
+    new_text: str
+
+
+def minimal_edit(before: str, after: str) -> Optional[TextEdit]:
+    """The one range that turns ``before`` into ``after``: common prefix and suffix dropped.
+
+    Whole lines are kept whole (the edit starts at a line start and ends after a newline), so
+    an editor never sees half an identifier replaced and indentation stays readable.
+    """
+    if before == after:
+        return None
+    a, b = before.splitlines(True), after.splitlines(True)
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    new_text = "".join(b[head:len(b) - tail])
+    start = (head + 1, 0)
+    end_index = len(a) - tail  # first kept line after the change (0-based)
+    if end_index < len(a) or not a or a[-1].endswith("\n"):
+        end = (end_index + 1, 0)
+    else:  # the change reaches a last line without a newline: end at that line's end
+        end = (len(a), len(a[-1]))
+    return TextEdit(start, end, new_text)
+
+
+def fix_edit(text: str, path: str, diagnostic: Diagnostic, *, config: Optional[Config] = None,
+             select: Sequence[str] = (), ignore: Sequence[str] = ()) -> Optional[TextEdit]:
+    """The edit that applies just ``diagnostic``'s fix to ``text``; None if it has none or the
+    fixer declines it. An unsafe fix is rendered too: asking for it is the user's choice."""
+    if diagnostic.fix is None:
+        return None
+    result = _apply.fix_source(
+        text, path, config=config, select=select, ignore=ignore, only=diagnostic,
+        unsafe=diagnostic.fix.applicability is Applicability.UNSAFE)
+    return minimal_edit(text, result.fixed) if result.applied else None
+
+
+def apply_edit(text: str, edit: TextEdit) -> str:
+    """``text`` with ``edit`` applied (what an editor does with it; used by tests and tools)."""
+    lines = text.splitlines(True)
+
+    def offset(pos: tuple[int, int]) -> int:
+        line, col = pos
+        return sum(len(x) for x in lines[:line - 1]) + col
+
+    return text[:offset(edit.start)] + edit.new_text + text[offset(edit.end):]
+
+
+def utf16(lines: Sequence[str], line: int, col: int) -> tuple[int, int]:
+    """(1-based line, character column) -> LSP's (0-based line, UTF-16 column)."""
+    if 0 < line <= len(lines):
+        prefix = lines[line - 1][:col]
+        col = len(prefix.encode("utf-16-le")) // 2
+    return line - 1, col
+
+
+def from_utf16(lines: Sequence[str], line0: int, col16: int) -> tuple[int, int]:
+    """LSP's (0-based line, UTF-16 column) -> (1-based line, character column)."""
+    if 0 <= line0 < len(lines):
+        units = lines[line0].encode("utf-16-le")[:col16 * 2]
+        col16 = len(units.decode("utf-16-le", "ignore"))
+    return line0 + 1, col16
