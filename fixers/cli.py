@@ -38,6 +38,8 @@ from jaxloop_lint.project_config import ConfigError
 
 from .discovery import STDIN, collect
 from .runner import CHECK, DIFF, WRITE, FileResult, Options, analyse, process_file, unified_diff
+from .edits import TextEdit
+from .formats import FORMATS, Finding, render
 from .settings import Resolver
 from .sources import FileError, from_bytes
 
@@ -93,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--extra-jit-decorators", type=_name_list, default=(), metavar="NAMES",
                         help="comma-separated names of your own jit-like decorators "
                              "(e.g. mypkg.compile.my_jit)")
+    parser.add_argument("--output-format", choices=FORMATS, default="text",
+                        help="how --check reports findings: text (default), json or sarif "
+                             "(with each fix as an edit), github (Actions annotations)")
     parser.add_argument("--show-fixes", action="store_true",
                         help="print each applied fix (in --diff mode: each fix the diff makes)")
     parser.add_argument("-q", "--quiet", action="store_true",
@@ -110,6 +115,7 @@ class Run:
     remaining: list[Diagnostic] = field(default_factory=list)
     applied: list[Diagnostic] = field(default_factory=list)
     errors: int = 0
+    edits: dict[tuple, TextEdit] = field(default_factory=dict)  # --output-format json / sarif
     files: int = 0
 
     def error(self, path: str, reason: str) -> None:
@@ -126,6 +132,9 @@ class Run:
             _write(sys.stdout, result.diff)
         self.applied.extend(result.applied)
         self.remaining.extend(result.remaining)
+        for d, edit in zip(result.remaining, result.edits):
+            if edit is not None:
+                self.edits[_key(d)] = edit
         if self.args.show_fixes:
             for d in result.applied:
                 description = d.fix.description if d.fix is not None else d.message
@@ -169,6 +178,10 @@ class Run:
         return ", ".join(parts)
 
 
+def _key(d: Diagnostic) -> tuple:
+    return d.path, d.line, d.col, d.code
+
+
 def _plural(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
@@ -193,7 +206,8 @@ def _write_bytes(stream: TextIO, data: bytes) -> None:
 
 def _options(args: argparse.Namespace) -> Options:
     mode = CHECK if args.check else DIFF if args.diff else WRITE
-    return Options(mode, args.unsafe_fixes, args.select, args.ignore)
+    return Options(mode, args.unsafe_fixes, args.select, args.ignore,
+                   edits=args.output_format in ("json", "sarif"))
 
 
 def _resolver(args: argparse.Namespace) -> Resolver:
@@ -209,6 +223,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.paths.count(STDIN) > 1:
         parser.print_usage(sys.stderr)
         _write(sys.stderr, "jaxloop-fix: error: '-' (stdin) can be given only once\n")
+        return EXIT_ERROR
+
+    if args.output_format != "text" and not args.check:
+        parser.print_usage(sys.stderr)
+        _write(sys.stderr, "jaxloop-fix: error: --output-format needs --check\n")
         return EXIT_ERROR
 
     stdin_to_stdout = STDIN in args.paths and not (args.check or args.diff)
@@ -231,8 +250,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for path in files:
         run.add(process_file(path, options[path]))
 
-    for d in sorted(run.remaining, key=lambda d: (d.path, d.line, d.col, d.code)):
-        _write(run.report, d.format() + "\n")
+    _write(run.report, render(args.output_format,
+                              [Finding(d, run.edits.get(_key(d))) for d in run.remaining]))
     if not args.quiet:
         if not files and STDIN not in args.paths and not path_errors:
             _write(sys.stderr, "warning: no Python files found\n")

@@ -14,6 +14,7 @@ from typing import Optional, Sequence
 from jaxloop_lint import Config, Diagnostic, Fix, SourceError
 
 from . import apply as _apply  # looked up at call time, so tests can monkeypatch fix_source
+from .edits import TextEdit, fix_edit
 from .sources import FileError, Source, read_source, write_source
 
 CHECK, DIFF, WRITE = "check", "diff", "write"
@@ -28,6 +29,7 @@ class Options:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     config: Config = field(default_factory=Config)
+    edits: bool = False                 # CHECK: also each fix as a text edit (JSON, SARIF)
 
 
 @dataclass
@@ -37,6 +39,7 @@ class FileResult:
     applied: list[Diagnostic] = field(default_factory=list)    # written, or shown in the diff
     diff: str = ""                                             # --diff: the unified diff
     error: Optional[str] = None                                # set: nothing else is
+    edits: list[Optional[TextEdit]] = field(default_factory=list)  # Options.edits: per remaining
 
 
 def without_plans(diags: Sequence[Diagnostic]) -> list[Diagnostic]:
@@ -61,11 +64,21 @@ def analyse(src: Source, options: Options) -> tuple[FileResult, Optional[str]]:
     if options.mode == CHECK:
         diags = _guarded(_apply.findings, src.text, src.path, options.config, options.select,
                          options.ignore)
-        return FileResult(src.path, without_plans(diags)), None
+        edits = [_edit_or_none(src, d, options) for d in diags] if options.edits else []
+        return FileResult(src.path, without_plans(diags), edits=edits), None
     fixed = _guarded(_apply.fix_source, src.text, src.path, config=options.config,
                      unsafe=options.unsafe, select=options.select, ignore=options.ignore)
     result = FileResult(src.path, without_plans(fixed.remaining), without_plans(fixed.applied))
     return result, fixed.fixed
+
+
+def _edit_or_none(src: Source, d: Diagnostic, options: Options) -> Optional[TextEdit]:
+    """A report still lists a finding whose fix the renderer fails on, without an edit."""
+    try:
+        return fix_edit(src.text, src.path, d, config=options.config, select=options.select,
+                        ignore=options.ignore)
+    except Exception:
+        return None
 
 
 def process_file(path: str, options: Options) -> FileResult:

@@ -24,6 +24,12 @@ class Rule:
     message: str
     # Best applicability a fix for this rule can have; None: the rule never offers a fix.
     fix: Optional[Applicability]
+    # The code fails under jit (an error), rather than running slowly (a warning).
+    raises: bool = False
+
+    @property
+    def severity(self) -> str:
+        return "error" if self.raises else "warning"
 
     @property
     def docs_url(self) -> str:
@@ -59,6 +65,7 @@ RULES: tuple[Rule, ...] = (
         "range({bound}) over traced `{name}` raises TracerIntegerConversionError under jit; "
         "use jax.lax.fori_loop (a masked jax.lax.scan if gradients flow) or make `{name}` static",
         Applicability.UNSAFE,
+        raises=True,
     ),
     Rule(
         "JXL104", "while-traced-condition",
@@ -66,6 +73,7 @@ RULES: tuple[Rule, ...] = (
         "while condition `{test}` is traced: raises TracerBoolConversionError under jit; "
         "use jax.lax.while_loop",
         Applicability.UNSAFE,
+        raises=True,
     ),
     Rule(
         "JXL201", "append-then-stack",
@@ -89,6 +97,7 @@ RULES: tuple[Rule, ...] = (
         "once, not once per step, and a traced value stored there leaks (UnexpectedTracerError "
         "when used); return the value from the body instead",
         None,  # no automatic fix yet
+        raises=True,
     ),
     Rule(
         "JXL204", "inplace-item-assignment",
@@ -96,6 +105,7 @@ RULES: tuple[Rule, ...] = (
         "in-place assignment `{target}` on JAX array `{name}` raises TypeError: JAX arrays are "
         "immutable; write `{name} = {name}.at[{index}].{method}({value})`",
         None,  # no automatic fix yet
+        raises=True,
     ),
     Rule(
         "JXL301", "lax-body-reads-variable",
@@ -111,6 +121,7 @@ RULES: tuple[Rule, ...] = (
         "carry its value through the loop and write it back after, or use nnx.{nnx_loop} with "
         "the module in the carry",
         None,  # no automatic fix yet
+        raises=True,
     ),
 )
 

@@ -195,4 +195,3 @@ _KEYS = {
     "flax-api": _flax_api,
     "unsafe-fixes": _bool,
 }
-

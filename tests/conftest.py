@@ -23,6 +23,19 @@ def rnn(w, h, xs: jax.Array):
     return h, jnp.stack(outs)
 '''
 
+# JXL104 whose only fix, jax.lax.while_loop, is unsafe (not reverse-differentiable).
+HALVE_PROGRAM = '''\
+import jax
+import jax.numpy as jnp
+
+
+@jax.jit
+def halve(x, tol):
+    while jnp.abs(x) > tol:
+        x = x / 2
+    return x
+'''
+
 
 @functools.lru_cache(maxsize=None)
 def rewriter_applies_fixes() -> bool:

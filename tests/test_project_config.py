@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import RNN_PROGRAM
+from conftest import HALVE_PROGRAM, RNN_PROGRAM
 
 from fixers import cli
 from jaxloop_lint.project_config import ConfigError, find_pyproject, for_path
@@ -81,21 +81,11 @@ def test_per_file_ignores_are_globs_under_the_pyproject(tmp_path, capsys):
 
 
 def test_unsafe_fixes_and_flax_api_reach_the_fixer(tmp_path, capsys):
-    src = textwrap.dedent('''\
-        import jax
-        import jax.numpy as jnp
-
-
-        @jax.jit
-        def halve(x, tol):
-            while jnp.abs(x) > tol:
-                x = x / 2
-            return x
-    ''')
-    root = project(tmp_path, "unsafe-fixes = false\n", {"halve.py": src})
+    root = project(tmp_path, "unsafe-fixes = false\n", {"halve.py": HALVE_PROGRAM})
     assert cli.main([str(root / "halve.py")]) == 1  # the while_loop fix is unsafe
     assert "while_loop" not in (root / "halve.py").read_text()
-    (root / "pyproject.toml").write_text('[tool.jaxloop]\nunsafe-fixes = true\nflax-api = "legacy"\n')
+    (root / "pyproject.toml").write_text(
+        '[tool.jaxloop]\nunsafe-fixes = true\nflax-api = "legacy"\n')
     assert cli.main([str(root / "halve.py")]) == 0
     assert "jax.lax.while_loop" in (root / "halve.py").read_text()
     capsys.readouterr()
