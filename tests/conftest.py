@@ -49,6 +49,10 @@ def pytest_configure(config):
         "markers",
         "needs_rewriter: needs fix_source to rewrite the RNN reference program; skipped until "
         "it applies a fix to it")
+    config.addinivalue_line(
+        "markers",
+        "precommit: runs the real pre-commit, which builds hook environments with pip; skipped "
+        "only when JAXLOOP_SKIP_PRECOMMIT=1")
 
 
 def pytest_runtest_setup(item):
