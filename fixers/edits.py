@@ -1,11 +1,13 @@
 """One finding's fix as one text edit, for front ends that hand out edits instead of files:
 the editor server's quick fixes and the JSON / SARIF reports.
 
-Positions are 1-based lines and 0-based character columns, as in ``Diagnostic``; ``utf16``
-converts them for LSP, which counts UTF-16 code units.
+Positions are 1-based lines and 0-based character columns, as in ``Diagnostic``. Lines end
+where Python's tokenizer and LSP end them (``\n``, ``\r\n``, ``\r``), not at every character
+``str.splitlines`` splits on (form feed, ``\x1c``, ``\u2028``, ...).
 """
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
@@ -24,6 +26,11 @@ class TextEdit:
     new_text: str
 
 
+def physical_lines(text: str) -> list[str]:
+    """``text``'s lines with their endings, split as Python and LSP split them."""
+    return io.StringIO(text, newline="").readlines()
+
+
 def minimal_edit(before: str, after: str) -> Optional[TextEdit]:
     """The one range that turns ``before`` into ``after``: common prefix and suffix dropped.
 
@@ -32,7 +39,7 @@ def minimal_edit(before: str, after: str) -> Optional[TextEdit]:
     """
     if before == after:
         return None
-    a, b = before.splitlines(True), after.splitlines(True)
+    a, b = physical_lines(before), physical_lines(after)
     head = 0
     while head < min(len(a), len(b)) and a[head] == b[head]:
         head += 1
@@ -63,7 +70,7 @@ def fix_edit(text: str, path: str, diagnostic: Diagnostic, *, config: Optional[C
 
 def apply_edit(text: str, edit: TextEdit) -> str:
     """``text`` with ``edit`` applied (what an editor does with it; used by tests and tools)."""
-    lines = text.splitlines(True)
+    lines = physical_lines(text)
 
     def offset(pos: tuple[int, int]) -> int:
         line, col = pos
@@ -71,18 +78,3 @@ def apply_edit(text: str, edit: TextEdit) -> str:
 
     return text[:offset(edit.start)] + edit.new_text + text[offset(edit.end):]
 
-
-def utf16(lines: Sequence[str], line: int, col: int) -> tuple[int, int]:
-    """(1-based line, character column) -> LSP's (0-based line, UTF-16 column)."""
-    if 0 < line <= len(lines):
-        prefix = lines[line - 1][:col]
-        col = len(prefix.encode("utf-16-le")) // 2
-    return line - 1, col
-
-
-def from_utf16(lines: Sequence[str], line0: int, col16: int) -> tuple[int, int]:
-    """LSP's (0-based line, UTF-16 column) -> (1-based line, character column)."""
-    if 0 <= line0 < len(lines):
-        units = lines[line0].encode("utf-16-le")[:col16 * 2]
-        col16 = len(units.decode("utf-16-le", "ignore"))
-    return line0 + 1, col16
