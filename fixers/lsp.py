@@ -175,7 +175,9 @@ def quick_fixes(text: _Text, settings: FileSettings, d: Diagnostic) -> list[lsp.
                         select=settings.select, ignore=settings.ignore)
         if edit is not None:
             safe = d.fix.applicability is Applicability.SAFE
-            title = f"Fix {d.code}: {d.fix.description}" + ("" if safe else " (unsafe)")
+            title = f"Fix {d.code}: {d.fix.description}"
+            if not safe and "(unsafe" not in title:  # most descriptions say why already
+                title += " (unsafe)"
             actions.append(_action(text, title, lsp.CodeActionKind.QuickFix, edit, d,
                                    preferred=safe))
     ignore = noqa_edit(text.text, d.line, d.code)
