@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [
     pytest.mark.precommit,
     pytest.mark.skipif(os.environ.get("JAXLOOP_SKIP_PRECOMMIT") == "1",
-                       reason="JAXLOOP_SKIP_PRECOMMIT=1: pre-commit cannot build environments here"),
+                       reason="JAXLOOP_SKIP_PRECOMMIT=1: pre-commit cannot build its envs here"),
 ]
 
 GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
