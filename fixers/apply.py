@@ -10,6 +10,7 @@ from typing import Optional, Sequence
 from jaxloop_lint import Config, Diagnostic, SourceError, lint_source
 from jaxloop_lint.diagnostics import Applicability
 from jaxloop_lint.noqa import is_suppressed
+from jaxloop_lint.selection import selected
 
 # A loop nest deeper than this is not rewritten in one run.
 MAX_ROUNDS = 8
@@ -28,25 +29,21 @@ class FileFix:
         return self.fixed != self.original
 
 
-def selected(diag: Diagnostic, select: Sequence[str], ignore: Sequence[str]) -> bool:
-    """flake8's rule: the longest matching prefix wins; select defaults to everything."""
-    sel = max((len(p) for p in select if diag.code.startswith(p)), default=-1 if select else 0)
-    ign = max((len(p) for p in ignore if diag.code.startswith(p)), default=-1)
-    return sel >= 0 and sel > ign  # an equally long --ignore wins
-
-
 def findings(source: str, path: str, config: Optional[Config], select: Sequence[str],
              ignore: Sequence[str]) -> list[Diagnostic]:
     """The core's diagnostics, filtered by --select / --ignore and ``# noqa``."""
     lines = source.splitlines()
     return [d for d in lint_source(source, path, config)
-            if selected(d, select, ignore) and not is_suppressed(d.code, d.line, lines)]
+            if selected(d.code, select, ignore) and not is_suppressed(d.code, d.line, lines)]
 
 
 def fix_source(source: str, path: str = "<string>", *, config: Optional[Config] = None,
                unsafe: bool = False, select: Sequence[str] = (),
-               ignore: Sequence[str] = ()) -> FileFix:
-    """Fix one file's text. Raises ``SourceError`` for input that cannot be analysed."""
+               ignore: Sequence[str] = (), only: Optional[Diagnostic] = None) -> FileFix:
+    """Fix one file's text. Raises ``SourceError`` for input that cannot be analysed.
+
+    ``only``: apply just that finding's fix (matched by code and position), in one round.
+    """
     from .render import render_fixes  # libcst is imported only when a file has fixes
 
     result = FileFix(path, source, source)
@@ -55,6 +52,8 @@ def fix_source(source: str, path: str = "<string>", *, config: Optional[Config] 
         diags = findings(current, path, config, select, ignore)
         todo = [d for d in diags if d.fix is not None and (
             d.fix.applicability is Applicability.SAFE or unsafe)]
+        if only is not None:
+            todo = [d for d in todo if (d.code, d.line, d.col) == (only.code, only.line, only.col)]
         if not todo:
             result.remaining = diags
             break
@@ -68,6 +67,9 @@ def fix_source(source: str, path: str = "<string>", *, config: Optional[Config] 
             raise SourceError(f"internal error: a fix produced invalid code ({exc.msg})") from None
         result.applied.extend(applied)
         current = new
+        if only is not None:
+            result.remaining = findings(current, path, config, select, ignore)
+            break
     else:
         result.remaining = findings(current, path, config, select, ignore)
     result.fixed = current

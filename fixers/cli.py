@@ -27,33 +27,27 @@ The command never exits 0 while a finding remains.
 from __future__ import annotations
 
 import argparse
-import codecs
-import difflib
-import io
-import os
 import re
-import stat
 import sys
-import tempfile
-import tokenize
-from dataclasses import dataclass, field
-from typing import Iterable, Optional, Sequence, TextIO
+from dataclasses import dataclass, field, replace
+from typing import Optional, Sequence, TextIO
 
-from jaxloop_lint import Config, Diagnostic, SourceError, __version__
-from jaxloop_lint.core import decode
+from jaxloop_lint import Diagnostic, __version__
 from jaxloop_lint.diagnostics import Applicability
+from jaxloop_lint.project_config import ConfigError
 
-from . import apply as _apply  # looked up at call time, so tests can monkeypatch fix_source
-from .apply import FileFix
+from .discovery import STDIN, collect
+from .runner import CHECK, DIFF, WRITE, FileResult, Options, analyse, process_file, unified_diff
+from .edits import TextEdit
+from .formats import FORMATS, Finding, render
+from .settings import Resolver
+from .sources import FileError, from_bytes
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 
-STDIN = "-"
 STDIN_NAME = "<stdin>"
-SKIP_DIRS = frozenset({".venv", "venv", "__pycache__", "build", "dist", "node_modules",
-                       "site-packages"})
 _CODE_PREFIX = re.compile(r"^[A-Z]+[0-9]*$")
 
 EPILOG = """\
@@ -65,175 +59,6 @@ exit codes:
 A file that cannot be processed is reported as `path: error: reason` on stderr and the run goes
 on with the other files. `-` reads stdin; in the default mode the fixed text is written to stdout.
 """
-
-
-class FileError(Exception):
-    """A file could not be processed; ``str()`` is the reason shown after ``path: error:``."""
-
-
-# --------------------------------------------------------------------------------------------
-# Reading and writing with the file's own encoding, BOM and line endings
-
-
-@dataclass
-class Source:
-    path: str              # as displayed (and as given to the core)
-    data: bytes            # the exact bytes read
-    text: str              # decoded, BOM stripped, line endings normalised to "\n" if CRLF
-    encoding: str
-    bom: bool
-    crlf: bool
-    st: Optional[os.stat_result] = None  # None for stdin
-
-    def original_text(self) -> str:
-        """The decoded text with the file's own line endings (for diffs)."""
-        return self.restore_newlines(self.text)
-
-    def restore_newlines(self, text: str) -> str:
-        return text.replace("\n", "\r\n") if self.crlf else text
-
-    def encode(self, text: str) -> bytes:
-        """``text`` (with "\\n" line endings) as this file's bytes."""
-        try:
-            body = self.restore_newlines(text).encode(self.encoding)
-        except UnicodeEncodeError as exc:
-            raise FileError(f"the fixed text cannot be encoded as {self.encoding} ({exc.reason}); "
-                            "not written") from None
-        return (codecs.BOM_UTF8 if self.bom else b"") + body
-
-
-def from_bytes(path: str, data: bytes, st: Optional[os.stat_result] = None) -> Source:
-    try:
-        text = decode(data)
-    except SourceError as exc:
-        raise FileError(str(exc)) from None
-    # decode() succeeded, so detect_encoding does too; it only reads the first two lines.
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    bom = data.startswith(codecs.BOM_UTF8)
-    if encoding == "utf-8-sig":
-        encoding = "utf-8"
-    first = text.find("\n")
-    crlf = first > 0 and text[first - 1] == "\r"
-    if crlf:
-        text = text.replace("\r\n", "\n")
-    return Source(path, data, text, encoding, bom, crlf, st)
-
-
-def _reason(exc: OSError) -> str:
-    return (exc.strerror or str(exc)).lower()
-
-
-def read_source(path: str) -> Source:
-    """Read a file for fixing. Raises ``FileError``."""
-    try:
-        with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if stat.S_ISDIR(st.st_mode):
-                raise FileError("is a directory")
-            if not stat.S_ISREG(st.st_mode):
-                raise FileError("not a regular file")
-            data = fh.read()
-    except FileNotFoundError:
-        raise FileError("no such file or directory") from None
-    except IsADirectoryError:
-        raise FileError("is a directory") from None
-    except PermissionError:
-        raise FileError("cannot read: permission denied") from None
-    except OSError as exc:
-        raise FileError(f"cannot read: {_reason(exc)}") from None
-    return from_bytes(path, data, st)
-
-
-def _unchanged_since_read(src: Source, target: str) -> bool:
-    try:
-        st = os.stat(target)
-        with open(target, "rb") as fh:
-            data = fh.read()
-    except OSError:
-        return False
-    assert src.st is not None
-    return (st.st_mtime_ns, st.st_size) == (src.st.st_mtime_ns, src.st.st_size) \
-        and data == src.data
-
-
-def write_source(src: Source, fixed: str) -> None:
-    """Replace the file atomically with ``fixed``. Raises ``FileError``."""
-    payload = src.encode(fixed)
-    target = os.path.realpath(src.path)  # replace a symlink's target, not the link
-    if not os.access(target, os.W_OK):
-        raise FileError("file is not writable; not written")
-    directory = os.path.dirname(target) or "."
-    try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(target)}.",
-                                   suffix=".jaxloop-fix.tmp")
-    except OSError as exc:
-        raise FileError(f"cannot write: {_reason(exc)}") from None
-    replaced = False
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        assert src.st is not None
-        os.chmod(tmp, stat.S_IMODE(src.st.st_mode))
-        if not _unchanged_since_read(src, target):
-            raise FileError("changed while fixing; not written")
-        os.replace(tmp, target)
-        replaced = True
-    except OSError as exc:
-        raise FileError(f"cannot write: {_reason(exc)}") from None
-    finally:  # also on KeyboardInterrupt: no temp file is left behind
-        if not replaced:
-            _remove(tmp)
-
-
-def _remove(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
-
-
-# --------------------------------------------------------------------------------------------
-# Finding the files
-
-
-def collect(paths: Sequence[str], errors: list[tuple[str, str]]) -> list[str]:
-    """Files to process, deduplicated and sorted; missing paths go to ``errors``."""
-    files: set[str] = set()
-    for path in paths:
-        if path == STDIN:
-            continue
-        if os.path.isdir(path):
-            files.update(_walk(path, errors))
-        elif os.path.lexists(path):
-            files.add(os.path.normpath(path))
-        else:
-            errors.append((path, "no such file or directory"))
-    return sorted(files)
-
-
-def _walk(top: str, errors: list[tuple[str, str]]) -> Iterable[str]:
-    def onerror(exc: OSError) -> None:
-        errors.append((exc.filename or top, f"cannot list directory: {_reason(exc)}"))
-
-    for root, dirs, names in os.walk(top, onerror=onerror):
-        keep = []
-        for d in dirs:
-            if d.startswith(".") or d in SKIP_DIRS:
-                continue
-            if d.endswith(".py"):  # reading it fails with a clear error instead of descending
-                yield os.path.normpath(os.path.join(root, d))
-                continue
-            keep.append(d)
-        dirs[:] = sorted(keep)
-        for name in names:
-            if name.endswith(".py"):
-                yield os.path.normpath(os.path.join(root, name))
-
-
-# --------------------------------------------------------------------------------------------
-# Command line
 
 
 def _code_list(value: str) -> tuple[str, ...]:
@@ -270,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--extra-jit-decorators", type=_name_list, default=(), metavar="NAMES",
                         help="comma-separated names of your own jit-like decorators "
                              "(e.g. mypkg.compile.my_jit)")
+    parser.add_argument("--output-format", choices=FORMATS, default="text",
+                        help="how --check reports findings: text (default), json or sarif "
+                             "(with each fix as an edit), github (Actions annotations)")
     parser.add_argument("--show-fixes", action="store_true",
                         help="print each applied fix (in --diff mode: each fix the diff makes)")
     parser.add_argument("-q", "--quiet", action="store_true",
@@ -281,51 +109,48 @@ def build_parser() -> argparse.ArgumentParser:
 @dataclass
 class Run:
     args: argparse.Namespace
-    config: Config
+    options: Options                    # from the command line; options_for adds [tool.jaxloop]
+    resolve: Resolver
     report: TextIO                      # where findings go (stdout unless stdout carries code)
     remaining: list[Diagnostic] = field(default_factory=list)
     applied: list[Diagnostic] = field(default_factory=list)
-    fixable: int = 0                    # --check: findings with a fix that would apply
-    unsafe_available: int = 0           # unsafe fixes not applied for lack of --unsafe-fixes
     errors: int = 0
+    edits: dict[tuple, TextEdit] = field(default_factory=dict)  # --output-format json / sarif
     files: int = 0
 
     def error(self, path: str, reason: str) -> None:
         self.errors += 1
         _write(sys.stderr, f"{path}: error: {reason}\n")
 
-    def check(self, src: Source) -> None:
-        """--check: count the findings, fix nothing."""
-        args = self.args
-        diags = _apply.findings(src.text, src.path, self.config, args.select, args.ignore)
-        self.remaining.extend(diags)
-        for d in diags:
-            if d.fix is None:
-                continue
-            if d.fix.applicability is Applicability.SAFE or args.unsafe_fixes:
-                self.fixable += 1
-            else:
-                self.unsafe_available += 1
-
-    def fix(self, src: Source) -> FileFix:
-        args = self.args
-        return _apply.fix_source(src.text, src.path, config=self.config,
-                                 unsafe=args.unsafe_fixes, select=args.select,
-                                 ignore=args.ignore)
-
-    def commit(self, result: FileFix) -> None:
-        """Count a file's fixes once they are written (or shown, with --diff)."""
+    def add(self, result: FileResult) -> None:
+        """Print one file's error, diff and applied fixes, and count its findings."""
+        self.files += 1
+        if result.error is not None:
+            self.error(result.path, result.error)
+            return
+        if result.diff:
+            _write(sys.stdout, result.diff)
         self.applied.extend(result.applied)
         self.remaining.extend(result.remaining)
-        if not self.args.unsafe_fixes:
-            self.unsafe_available += sum(
-                1 for d in result.remaining
-                if d.fix is not None and d.fix.applicability is Applicability.UNSAFE)
+        for d, edit in zip(result.remaining, result.edits):
+            if edit is not None:
+                self.edits[_key(d)] = edit
         if self.args.show_fixes:
             for d in result.applied:
                 description = d.fix.description if d.fix is not None else d.message
                 _write(self.report, f"{d.path}:{d.line}:{d.col + 1}: {d.code} [fixed] "
                                     f"{description}\n")
+
+    def options_for(self, path: str) -> Options:
+        """``path``'s options: the command line merged with its [tool.jaxloop]. Raises
+        ``ConfigError``."""
+        s = self.resolve(path, "." if path == STDIN_NAME else "")
+        return replace(self.options, unsafe=s.unsafe, select=s.select, ignore=s.ignore,
+                       config=s.config)
+
+    def _would_apply(self, d: Diagnostic) -> bool:
+        return d.fix is not None and (d.fix.applicability is Applicability.SAFE
+                                      or self.options_for(d.path).unsafe)
 
     def exit_code(self) -> int:
         if self.errors:
@@ -336,17 +161,25 @@ class Run:
 
     def summary(self) -> str:
         total = len(self.remaining) + len(self.applied)
+        # An unsafe fix that was left for lack of --unsafe-fixes.
+        unsafe_available = sum(1 for d in self.remaining
+                               if d.fix is not None and not self._would_apply(d))
         parts = [_plural(total, "finding")]
-        if self.args.check or self.args.diff:
-            fixable = self.fixable if self.args.check else len(self.applied)
-            parts[0] += f", {fixable} fixable"
+        if self.args.check:
+            parts[0] += f", {sum(1 for d in self.remaining if self._would_apply(d))} fixable"
+        elif self.args.diff:
+            parts[0] += f", {len(self.applied)} fixable"
         else:
             parts[0] += f", {len(self.applied)} fixed"
-        if self.unsafe_available:
-            parts[0] += f" ({self.unsafe_available} more with --unsafe-fixes)"
+        if unsafe_available:
+            parts[0] += f" ({unsafe_available} more with --unsafe-fixes)"
         if self.errors:
             parts.append(_plural(self.errors, "file error"))
         return ", ".join(parts)
+
+
+def _key(d: Diagnostic) -> tuple:
+    return d.path, d.line, d.col, d.code
 
 
 def _plural(n: int, noun: str) -> str:
@@ -371,19 +204,14 @@ def _write_bytes(stream: TextIO, data: bytes) -> None:
     buffer.flush()
 
 
-def unified_diff(src: Source, fixed: str) -> str:
-    name = src.path.replace(os.sep, "/")
-    if name.startswith("./"):
-        name = name[2:]
-    name = name.lstrip("/")
-    before = src.original_text().splitlines(True)
-    after = src.restore_newlines(fixed).splitlines(True)
-    out = []
-    for line in difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"):
-        out.append(line)
-        if not line.endswith("\n"):
-            out.append("\n\\ No newline at end of file\n")
-    return "".join(out)
+def _options(args: argparse.Namespace) -> Options:
+    mode = CHECK if args.check else DIFF if args.diff else WRITE
+    return Options(mode, args.unsafe_fixes, args.select, args.ignore,
+                   edits=args.output_format in ("json", "sarif"))
+
+
+def _resolver(args: argparse.Namespace) -> Resolver:
+    return Resolver(args.select, args.ignore, args.extra_jit_decorators, args.unsafe_fixes)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -397,22 +225,33 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         _write(sys.stderr, "jaxloop-fix: error: '-' (stdin) can be given only once\n")
         return EXIT_ERROR
 
+    if args.output_format != "text" and not args.check:
+        parser.print_usage(sys.stderr)
+        _write(sys.stderr, "jaxloop-fix: error: --output-format needs --check\n")
+        return EXIT_ERROR
+
     stdin_to_stdout = STDIN in args.paths and not (args.check or args.diff)
-    run = Run(args, Config(extra_jit_decorators=args.extra_jit_decorators),
+    run = Run(args, _options(args), _resolver(args),
               sys.stderr if (args.diff or stdin_to_stdout) else sys.stdout)
 
     path_errors: list[tuple[str, str]] = []
     files = collect(args.paths, path_errors)
+    try:  # a bad [tool.jaxloop] stops the run before any file is touched
+        options = {path: run.options_for(path)
+                   for path in files + ([STDIN_NAME] if STDIN in args.paths else [])}
+    except ConfigError as exc:
+        _write(sys.stderr, f"jaxloop-fix: error: {exc}\n")
+        return EXIT_ERROR
     for path, reason in path_errors:
         run.error(path, reason)
 
     if STDIN in args.paths:
         _process_stdin(run)
     for path in files:
-        _process_file(run, path)
+        run.add(process_file(path, options[path]))
 
-    for d in sorted(run.remaining, key=lambda d: (d.path, d.line, d.col, d.code)):
-        _write(run.report, d.format() + "\n")
+    _write(run.report, render(args.output_format,
+                              [Finding(d, run.edits.get(_key(d))) for d in run.remaining]))
     if not args.quiet:
         if not files and STDIN not in args.paths and not path_errors:
             _write(sys.stderr, "warning: no Python files found\n")
@@ -420,57 +259,23 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     return run.exit_code()
 
 
-def _guarded(call, src: Source):
-    """Run the core or a fixer on ``src``; any failure becomes a ``FileError``."""
-    try:
-        return call(src)
-    except SourceError as exc:
-        raise FileError(str(exc)) from None
-    except Exception as exc:  # a bug in a fixer must not cost the other files their fixes
-        raise FileError(f"internal error: {type(exc).__name__}: {exc}") from None
-
-
-def _process_file(run: Run, path: str) -> None:
-    run.files += 1
-    try:
-        src = read_source(path)
-        if run.args.check:
-            _guarded(run.check, src)
-            return
-        result = _guarded(run.fix, src)
-        if result.fixed != src.text:
-            if run.args.diff:
-                _write(sys.stdout, unified_diff(src, result.fixed))
-            else:
-                write_source(src, result.fixed)
-        run.commit(result)
-    except FileError as exc:
-        run.error(path, str(exc))
-
-
 def _process_stdin(run: Run) -> None:
     """``-``: read stdin; in write mode the fixed (on error: unchanged) text goes to stdout."""
-    run.files += 1
     stdin = sys.stdin
     data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode("utf-8")
-    echo = not (run.args.check or run.args.diff)
     try:
         src = from_bytes(STDIN_NAME, data)
-        if run.args.check:
-            _guarded(run.check, src)
-            return
-        result = _guarded(run.fix, src)
-        if run.args.diff:
-            if result.fixed != src.text:
-                _write(sys.stdout, unified_diff(src, result.fixed))
-        else:
-            _write_bytes(sys.stdout, data if result.fixed == src.text
-                         else src.encode(result.fixed))
-        run.commit(result)
+        result, fixed = analyse(src, run.options_for(STDIN_NAME))
+        if fixed is not None and fixed != src.text:
+            if run.options.mode == DIFF:
+                result.diff = unified_diff(src, fixed)
+            else:
+                data = src.encode(fixed)
     except FileError as exc:
-        run.error(STDIN_NAME, str(exc))
-        if echo:
-            _write_bytes(sys.stdout, data)  # an editor's buffer must not be wiped
+        result = FileResult(STDIN_NAME, error=str(exc))
+    if run.options.mode == WRITE:  # on error the text is echoed: an editor's buffer is kept
+        _write_bytes(sys.stdout, data)
+    run.add(result)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,8 +10,9 @@ from typing import Optional
 
 from .diagnostics import Applicability
 
-# Repository-relative until the docs site has a home (issue 5 publishes it).
-DOCS_BASE = "docs/rules"
+# Where the docs site (docs/, mkdocs.yml's `site_url`) is published; a test keeps them equal.
+# Each rule's page is docs/rules/<code>.md in the repository and <DOCS_SITE>/rules/<code>/ there.
+DOCS_SITE = "https://jaxloop-lint.readthedocs.io/en/latest"
 
 
 @dataclass(frozen=True)
@@ -23,10 +24,21 @@ class Rule:
     message: str
     # Best applicability a fix for this rule can have; None: the rule never offers a fix.
     fix: Optional[Applicability]
+    # The code fails under jit (an error), rather than running slowly (a warning).
+    raises: bool = False
+
+    @property
+    def severity(self) -> str:
+        return "error" if self.raises else "warning"
 
     @property
     def docs_url(self) -> str:
-        return f"{DOCS_BASE}/{self.code}.md"
+        return f"{DOCS_SITE}/rules/{self.code}/"
+
+    @property
+    def docs_path(self) -> str:
+        """The page in the repository."""
+        return f"docs/rules/{self.code}.md"
 
     def format(self, **fields: str) -> str:
         return self.message.format(**fields)
@@ -53,6 +65,7 @@ RULES: tuple[Rule, ...] = (
         "range({bound}) over traced `{name}` raises TracerIntegerConversionError under jit; "
         "use jax.lax.fori_loop (a masked jax.lax.scan if gradients flow) or make `{name}` static",
         Applicability.UNSAFE,
+        raises=True,
     ),
     Rule(
         "JXL104", "while-traced-condition",
@@ -60,6 +73,7 @@ RULES: tuple[Rule, ...] = (
         "while condition `{test}` is traced: raises TracerBoolConversionError under jit; "
         "use jax.lax.while_loop",
         Applicability.UNSAFE,
+        raises=True,
     ),
     Rule(
         "JXL201", "append-then-stack",
@@ -83,6 +97,7 @@ RULES: tuple[Rule, ...] = (
         "once, not once per step, and a traced value stored there leaks (UnexpectedTracerError "
         "when used); return the value from the body instead",
         Applicability.UNSAFE,
+        raises=True,
     ),
     Rule(
         "JXL204", "inplace-item-assignment",
@@ -90,6 +105,7 @@ RULES: tuple[Rule, ...] = (
         "in-place assignment `{target}` on JAX array `{name}` raises TypeError: JAX arrays are "
         "immutable; write `{name} = {name}.at[{index}].{method}({value})`",
         Applicability.SAFE,
+        raises=True,
     ),
     Rule(
         "JXL301", "lax-body-reads-variable",
@@ -105,6 +121,7 @@ RULES: tuple[Rule, ...] = (
         "carry its value through the loop and write it back after, or use nnx.{nnx_loop} with "
         "the module in the carry",
         Applicability.SAFE,
+        raises=True,
     ),
 )
 

@@ -23,6 +23,19 @@ def rnn(w, h, xs: jax.Array):
     return h, jnp.stack(outs)
 '''
 
+# JXL104 whose only fix, jax.lax.while_loop, is unsafe (not reverse-differentiable).
+HALVE_PROGRAM = '''\
+import jax
+import jax.numpy as jnp
+
+
+@jax.jit
+def halve(x, tol):
+    while jnp.abs(x) > tol:
+        x = x / 2
+    return x
+'''
+
 
 @functools.lru_cache(maxsize=None)
 def rewriter_applies_fixes() -> bool:
@@ -36,6 +49,10 @@ def pytest_configure(config):
         "markers",
         "needs_rewriter: needs fix_source to rewrite the RNN reference program; skipped until "
         "it applies a fix to it")
+    config.addinivalue_line(
+        "markers",
+        "precommit: runs the real pre-commit, which builds hook environments with pip; skipped "
+        "only when JAXLOOP_SKIP_PRECOMMIT=1")
 
 
 def pytest_runtest_setup(item):

@@ -38,4 +38,5 @@ def test_every_code_has_a_docs_page_with_the_sections():
         assert text.startswith(f"# {rule.code}"), page
         for section in sections:
             assert section in text, f"{page}: no '{section}'"
-        assert rule.docs_url.endswith(f"{rule.code}.md")
+        assert (ROOT / rule.docs_path) == page
+        assert rule.docs_url.endswith(f"/rules/{rule.code}/")

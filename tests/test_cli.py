@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from fixers import apply as fix_apply
-from fixers import cli
+from fixers import cli, sources
 from fixers.apply import FileFix
 from jaxloop_lint import Diagnostic, Fix
 from jaxloop_lint.diagnostics import Applicability
@@ -217,7 +217,7 @@ def test_permission_denied_simulated(tmp_path, capsys, monkeypatch):
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(cli, "open", guarded_open, raising=False)
+    monkeypatch.setattr(sources, "open", guarded_open, raising=False)
     rc, out, err = run(capsys, tmp_path)
     assert rc == 2
     assert f"{bad}: error: cannot read: permission denied" in err

@@ -1,0 +1,111 @@
+"""One file in, one plain ``FileResult`` out: findings, applied fixes, the diff, or an error.
+
+Runs in the parent or in a worker process, so it never prints and returns only picklable data
+(the analysis's rewrite plans are dropped: the parent needs a fix's safety and description only).
+"""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+from jaxloop_lint import Config, Diagnostic, Fix, SourceError
+
+from . import apply as _apply  # looked up at call time, so tests can monkeypatch fix_source
+from .edits import TextEdit, fix_edit
+from .sources import FileError, Source, read_source, write_source
+
+CHECK, DIFF, WRITE = "check", "diff", "write"
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to do with each file; picklable, and part of the cache key."""
+
+    mode: str = WRITE                   # CHECK, DIFF or WRITE
+    unsafe: bool = False
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    config: Config = field(default_factory=Config)
+    edits: bool = False                 # CHECK: also each fix as a text edit (JSON, SARIF)
+
+
+@dataclass
+class FileResult:
+    path: str
+    remaining: list[Diagnostic] = field(default_factory=list)  # --check: every finding
+    applied: list[Diagnostic] = field(default_factory=list)    # written, or shown in the diff
+    diff: str = ""                                             # --diff: the unified diff
+    error: Optional[str] = None                                # set: nothing else is
+    edits: list[Optional[TextEdit]] = field(default_factory=list)  # Options.edits: per remaining
+
+
+def without_plans(diags: Sequence[Diagnostic]) -> list[Diagnostic]:
+    return [d if d.fix is None or d.fix.plan is None
+            else dataclasses.replace(d, fix=Fix(d.fix.applicability, d.fix.description))
+            for d in diags]
+
+
+def _guarded(call, *args, **kwargs):
+    """Run the core or a fixer; any failure becomes a ``FileError``."""
+    try:
+        return call(*args, **kwargs)
+    except SourceError as exc:
+        raise FileError(str(exc)) from None
+    except Exception as exc:  # a bug in a fixer must not cost the other files their fixes
+        raise FileError(f"internal error: {type(exc).__name__}: {exc}") from None
+
+
+def analyse(src: Source, options: Options) -> tuple[FileResult, Optional[str]]:
+    """Lint (``--check``) or fix ``src`` in memory: the result and the fixed text (``None`` for
+    ``--check``). Raises ``FileError``."""
+    if options.mode == CHECK:
+        diags = _guarded(_apply.findings, src.text, src.path, options.config, options.select,
+                         options.ignore)
+        edits = [_edit_or_none(src, d, options) for d in diags] if options.edits else []
+        return FileResult(src.path, without_plans(diags), edits=edits), None
+    fixed = _guarded(_apply.fix_source, src.text, src.path, config=options.config,
+                     unsafe=options.unsafe, select=options.select, ignore=options.ignore)
+    result = FileResult(src.path, without_plans(fixed.remaining), without_plans(fixed.applied))
+    return result, fixed.fixed
+
+
+def _edit_or_none(src: Source, d: Diagnostic, options: Options) -> Optional[TextEdit]:
+    """A report still lists a finding whose fix the renderer fails on, without an edit."""
+    try:
+        return fix_edit(src.text, src.path, d, config=options.config, select=options.select,
+                        ignore=options.ignore)
+    except Exception:
+        return None
+
+
+def process_file(path: str, options: Options) -> FileResult:
+    """Read, analyse and (in write mode) rewrite one file."""
+    try:
+        src = read_source(path)
+        result, fixed = analyse(src, options)
+        if fixed is not None and fixed != src.text:
+            if options.mode == DIFF:
+                result.diff = unified_diff(src, fixed)
+            else:
+                write_source(src, fixed)
+        return result
+    except FileError as exc:
+        return FileResult(path, error=str(exc))
+
+
+def unified_diff(src: Source, fixed: str) -> str:
+    name = src.path.replace(os.sep, "/")
+    if name.startswith("./"):
+        name = name[2:]
+    name = name.lstrip("/")
+    before = src.original_text().splitlines(True)
+    after = src.restore_newlines(fixed).splitlines(True)
+    out = []
+    for line in difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"):
+        out.append(line)
+        if not line.endswith("\n"):
+            out.append("\n\\ No newline at end of file\n")
+    return "".join(out)

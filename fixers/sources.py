@@ -1,0 +1,137 @@
+"""Reading and writing a file with its own encoding, BOM, line endings and permission bits."""
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import stat
+import tempfile
+import tokenize
+from dataclasses import dataclass
+from typing import Optional
+
+from jaxloop_lint import SourceError
+from jaxloop_lint.core import decode
+
+
+class FileError(Exception):
+    """A file could not be processed; ``str()`` is the reason shown after ``path: error:``."""
+
+
+@dataclass
+class Source:
+    path: str              # as displayed (and as given to the core)
+    data: bytes            # the exact bytes read
+    text: str              # decoded, BOM stripped, line endings normalised to "\n" if CRLF
+    encoding: str
+    bom: bool
+    crlf: bool
+    st: Optional[os.stat_result] = None  # None for stdin
+
+    def original_text(self) -> str:
+        """The decoded text with the file's own line endings (for diffs)."""
+        return self.restore_newlines(self.text)
+
+    def restore_newlines(self, text: str) -> str:
+        return text.replace("\n", "\r\n") if self.crlf else text
+
+    def encode(self, text: str) -> bytes:
+        """``text`` (with "\\n" line endings) as this file's bytes."""
+        try:
+            body = self.restore_newlines(text).encode(self.encoding)
+        except UnicodeEncodeError as exc:
+            raise FileError(f"the fixed text cannot be encoded as {self.encoding} ({exc.reason}); "
+                            "not written") from None
+        return (codecs.BOM_UTF8 if self.bom else b"") + body
+
+
+def from_bytes(path: str, data: bytes, st: Optional[os.stat_result] = None) -> Source:
+    try:
+        text = decode(data)
+    except SourceError as exc:
+        raise FileError(str(exc)) from None
+    # decode() succeeded, so detect_encoding does too; it only reads the first two lines.
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    bom = data.startswith(codecs.BOM_UTF8)
+    if encoding == "utf-8-sig":
+        encoding = "utf-8"
+    first = text.find("\n")
+    crlf = first > 0 and text[first - 1] == "\r"
+    if crlf:
+        text = text.replace("\r\n", "\n")
+    return Source(path, data, text, encoding, bom, crlf, st)
+
+
+def os_reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()
+
+
+def read_source(path: str) -> Source:
+    """Read a file for fixing. Raises ``FileError``."""
+    try:
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if stat.S_ISDIR(st.st_mode):
+                raise FileError("is a directory")
+            if not stat.S_ISREG(st.st_mode):
+                raise FileError("not a regular file")
+            data = fh.read()
+    except FileNotFoundError:
+        raise FileError("no such file or directory") from None
+    except IsADirectoryError:
+        raise FileError("is a directory") from None
+    except PermissionError:
+        raise FileError("cannot read: permission denied") from None
+    except OSError as exc:
+        raise FileError(f"cannot read: {os_reason(exc)}") from None
+    return from_bytes(path, data, st)
+
+
+def _unchanged_since_read(src: Source, target: str) -> bool:
+    try:
+        st = os.stat(target)
+        with open(target, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return False
+    assert src.st is not None
+    return (st.st_mtime_ns, st.st_size) == (src.st.st_mtime_ns, src.st.st_size) \
+        and data == src.data
+
+
+def write_source(src: Source, fixed: str) -> None:
+    """Replace the file atomically with ``fixed``. Raises ``FileError``."""
+    payload = src.encode(fixed)
+    target = os.path.realpath(src.path)  # replace a symlink's target, not the link
+    if not os.access(target, os.W_OK):
+        raise FileError("file is not writable; not written")
+    directory = os.path.dirname(target) or "."
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(target)}.",
+                                   suffix=".jaxloop-fix.tmp")
+    except OSError as exc:
+        raise FileError(f"cannot write: {os_reason(exc)}") from None
+    replaced = False
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        assert src.st is not None
+        os.chmod(tmp, stat.S_IMODE(src.st.st_mode))
+        if not _unchanged_since_read(src, target):
+            raise FileError("changed while fixing; not written")
+        os.replace(tmp, target)
+        replaced = True
+    except OSError as exc:
+        raise FileError(f"cannot write: {os_reason(exc)}") from None
+    finally:  # also on KeyboardInterrupt: no temp file is left behind
+        if not replaced:
+            remove_quietly(tmp)
+
+
+def remove_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

@@ -1,0 +1,197 @@
+"""``[tool.jaxloop]`` in ``pyproject.toml``: the one configuration every front end reads.
+
+Discovery: from the directory of the file being checked, walk up to the nearest
+``pyproject.toml`` that has a ``[tool.jaxloop]`` table. A ``pyproject.toml`` without the table is
+passed over (a sub-package's own metadata does not hide the repository's settings), and the walk
+never leaves the repository: it stops after the first directory that holds ``.git``.
+
+Keys (all optional)::
+
+    [tool.jaxloop]
+    select = ["JXL1", "JXL201"]          # codes or prefixes to report (default: all)
+    ignore = ["JXL104"]                   # codes or prefixes to leave alone
+    extra-jit-decorators = ["mypkg.compile.my_jit"]
+    flax-api = "auto"                     # "auto" | "current" | "legacy"
+    unsafe-fixes = false                  # let jaxloop-fix apply unsafe fixes too
+
+    [tool.jaxloop.per-file-ignores]
+    "tests/*" = ["JXL1"]                  # glob relative to this pyproject.toml's directory
+
+Anything else (an unknown key, a wrong type, a code that names no rule) raises ``ConfigError``
+naming the file and the key.
+"""
+from __future__ import annotations
+
+import fnmatch
+import functools
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from .catalog import RULES
+from .config import FLAX_API_CHOICES, Config
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the same parser under its backport name
+    import tomli as tomllib  # type: ignore[no-redef]
+
+PYPROJECT = "pyproject.toml"
+
+
+class ConfigError(ValueError):
+    """A bad ``[tool.jaxloop]``; ``str()`` names the file and the key."""
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    source: Optional[str] = None                # the pyproject.toml it came from; None: defaults
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    extra_jit_decorators: tuple[str, ...] = ()
+    flax_api: str = "auto"
+    unsafe_fixes: bool = False
+    root: str = field(default=".", compare=False)  # directory per-file-ignores globs are under
+
+    def core_config(self) -> Config:
+        return Config(extra_jit_decorators=self.extra_jit_decorators, flax_api=self.flax_api)
+
+    def ignores_for(self, path: str) -> tuple[str, ...]:
+        """``ignore`` plus the codes of every per-file-ignores glob that matches ``path``."""
+        codes = list(self.ignore)
+        if self.per_file_ignores:
+            rel = _relative(path, self.root)
+            name = os.path.basename(path)
+            for pattern, pattern_codes in self.per_file_ignores:
+                if fnmatch.fnmatch(rel, pattern) or (
+                        "/" not in pattern and fnmatch.fnmatch(name, pattern)):
+                    codes.extend(pattern_codes)
+        return tuple(codes)
+
+
+DEFAULT = ProjectConfig()
+
+
+def _relative(path: str, root: str) -> str:
+    try:
+        rel = os.path.relpath(os.path.abspath(path), root)
+    except ValueError:  # another drive on Windows
+        rel = path
+    return rel.replace(os.sep, "/")
+
+
+def find_pyproject(path: str) -> Optional[Path]:
+    """The nearest ``pyproject.toml`` with a ``[tool.jaxloop]`` table above ``path``, if any."""
+    here = Path(os.path.abspath(path))
+    directory = here if here.is_dir() else here.parent
+    for d in (directory, *directory.parents):
+        candidate = d / PYPROJECT
+        if candidate.is_file() and _has_table(candidate):
+            return candidate
+        if (d / ".git").exists():
+            return None
+    return None
+
+
+def _has_table(pyproject: Path) -> bool:
+    return "jaxloop" in _read(pyproject).get("tool", {})
+
+
+def _read(pyproject: Path) -> dict:
+    st = pyproject.stat()
+    return _read_cached(str(pyproject), st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _read_cached(pyproject: str, _mtime_ns: int, _size: int) -> dict:
+    """Parsed once per version of the file (the editor server sees edits to it)."""
+    try:
+        with open(pyproject, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{pyproject}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{pyproject}: cannot read: {exc.strerror or exc}") from None
+
+
+def for_path(path: str) -> ProjectConfig:
+    """The configuration that applies to ``path`` (a file or directory). Raises ConfigError."""
+    pyproject = find_pyproject(path)
+    if pyproject is None:
+        return DEFAULT
+    return from_table(_read(pyproject)["tool"]["jaxloop"], str(pyproject))
+
+
+# ------------------------------------------------------------------------------------------
+# Validation: one error that names the file and the key
+
+
+def from_table(table: Any, source: str) -> ProjectConfig:
+    """Check a ``[tool.jaxloop]`` table and turn it into a ProjectConfig."""
+    def fail(key: str, reason: str) -> ConfigError:
+        return ConfigError(f"{source}: [tool.jaxloop] {key}: {reason}")
+
+    if not isinstance(table, dict):
+        raise fail("", "must be a table")
+    unknown = sorted(set(table) - set(_KEYS))
+    if unknown:
+        raise fail(unknown[0], f"unknown key (known: {', '.join(_KEYS)})")
+    values: dict[str, Any] = {}
+    for key, check in _KEYS.items():
+        if key in table:
+            values[key.replace("-", "_")] = check(table[key], key, fail)
+    return ProjectConfig(source=source, root=os.path.dirname(os.path.abspath(source)),
+                         **values)
+
+
+def _codes(value: Any, key: str, fail) -> tuple[str, ...]:
+    strings = _strings(value, key, fail)
+    for code in strings:
+        if not any(rule.code.startswith(code) for rule in RULES) or not code.startswith("JXL"):
+            raise fail(key, f"{code!r} is not a jaxloop-lint code or code prefix "
+                            "(JXL, JXL1, JXL101, ...)")
+    return strings
+
+
+def _strings(value: Any, key: str, fail) -> tuple[str, ...]:
+    if isinstance(value, str):  # flake8 users write "JXL101,JXL102"
+        value = [v for v in value.replace(",", " ").split()]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise fail(key, f"must be a list of strings, not {_kind(value)}")
+    return tuple(v.strip() for v in value if v.strip())
+
+
+def _per_file(value: Any, key: str, fail) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, dict):
+        raise fail(key, f"must be a table of glob = [codes], not {_kind(value)}")
+    return tuple((glob, _codes(codes, f"{key}.{glob!r}", fail)) for glob, codes in value.items())
+
+
+def _flax_api(value: Any, key: str, fail) -> str:
+    if value not in FLAX_API_CHOICES:
+        raise fail(key, f"must be one of {', '.join(map(repr, FLAX_API_CHOICES))}, "
+                        f"not {value!r}")
+    return value
+
+
+def _bool(value: Any, key: str, fail) -> bool:
+    if not isinstance(value, bool):
+        raise fail(key, f"must be true or false, not {_kind(value)}")
+    return value
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a table", list: "a list", str: "a string", bool: "a boolean",
+            int: "an integer", float: "a number"}.get(type(value), type(value).__name__)
+
+
+_KEYS = {
+    "select": _codes,
+    "ignore": _codes,
+    "per-file-ignores": _per_file,
+    "extra-jit-decorators": _strings,
+    "flax-api": _flax_api,
+    "unsafe-fixes": _bool,
+}
