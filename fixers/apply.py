@@ -10,6 +10,7 @@ from typing import Optional, Sequence
 from jaxloop_lint import Config, Diagnostic, SourceError, lint_source
 from jaxloop_lint.diagnostics import Applicability
 from jaxloop_lint.noqa import is_suppressed
+from jaxloop_lint.positions import physical_lines
 from jaxloop_lint.selection import selected
 
 # A loop nest deeper than this is not rewritten in one run.
@@ -32,7 +33,7 @@ class FileFix:
 def findings(source: str, path: str, config: Optional[Config], select: Sequence[str],
              ignore: Sequence[str]) -> list[Diagnostic]:
     """The core's diagnostics, filtered by --select / --ignore and ``# noqa``."""
-    lines = source.splitlines()
+    lines = physical_lines(source)
     return [d for d in lint_source(source, path, config)
             if selected(d.code, select, ignore) and not is_suppressed(d.code, d.line, lines)]
 

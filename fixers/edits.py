@@ -7,12 +7,12 @@ where Python's tokenizer and LSP end them (``\n``, ``\r\n``, ``\r``), not at eve
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from jaxloop_lint import Config, Diagnostic
 from jaxloop_lint.diagnostics import Applicability
+from jaxloop_lint.positions import physical_lines
 
 from . import apply as _apply
 
@@ -24,11 +24,6 @@ class TextEdit:
     start: tuple[int, int]
     end: tuple[int, int]
     new_text: str
-
-
-def physical_lines(text: str) -> list[str]:
-    """``text``'s lines with their endings, split as Python and LSP split them."""
-    return io.StringIO(text, newline="").readlines()
 
 
 def minimal_edit(before: str, after: str) -> Optional[TextEdit]:

@@ -11,7 +11,7 @@ from .analysis.edits import EditPlan
 from .analysis.plan import LoopPlan, Refusal
 from .config import Config
 from .diagnostics import Diagnostic, Fix
-from .positions import char_col
+from .positions import char_col, physical_lines
 from . import rules
 
 
@@ -52,7 +52,7 @@ def lint_source(source: Union[str, bytes], path: str = "<string>",
         source = decode(source)
     if not might_use_jax(source):
         return []
-    return lint_tree(parse(source, path), source.splitlines(True), path, config)
+    return lint_tree(parse(source, path), physical_lines(source), path, config)
 
 
 def lint_tree(tree: ast.Module, lines: Sequence[str], path: str = "<string>",

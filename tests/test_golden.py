@@ -306,3 +306,27 @@ def test_fixer_is_deterministic():
         for name in with_outputs:
             assert _fix(name, (GOLDEN / f"{name}.py").read_text()).fixed == \
                 (GOLDEN / f"{name}.fixed.py").read_text(), name
+
+
+@pytest.mark.parametrize("name", _plain(PAIRS))
+def test_no_deprecated_variable_api(name):
+    """flax 0.12 deprecates ``Variable.value``: generated code writes ``v[...]`` / ``get_value``
+    / ``set_value``, unless the file itself is on the old API (flax-api "auto" -> legacy)."""
+    before = (GOLDEN / f"{name}.py").read_text()
+    fixed = (GOLDEN / f"{name}.fixed.py").read_text()
+    legacy = ".value" in before and "[...]" not in before
+    added = set(fixed.splitlines()) - set(before.splitlines())
+    deprecated = [line for line in added if re.search(r"\.(value|raw_value)\b", line)]
+    assert legacy or not deprecated, deprecated
+
+
+def test_generated_code_emits_no_deprecation_warning():
+    """The fixed nnx modules run under nnx.jit with DeprecationWarning as an error."""
+    import warnings
+    from flax import nnx
+    for name in ("nnx_step_counter", "nnx_recurrence_hoist", "nnx_return_loop_set_value"):
+        after = _load(GOLDEN / f"{name}.fixed.py", "after")
+        args = after.CASE["args"](4)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", DeprecationWarning)
+            nnx.jit(_entry(after, after.CASE["entry"]), static_argnums=2)(*args)

@@ -16,6 +16,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from jaxloop_lint import Diagnostic
 from jaxloop_lint.analysis.edits import EditPlan
 from jaxloop_lint.analysis.plan import LoopPlan
+from jaxloop_lint.positions import physical_lines
 
 from .edits import render_edit_plans
 from .loops import consumer_text, render_loop
@@ -38,7 +39,7 @@ def render_fixes(source: str, diagnostics: Sequence[Diagnostic]) -> tuple[str, l
         if done:
             ids = {id(p) for p in done}
             return new, [d for d in diagnostics if d.fix is not None and id(d.fix.plan) in ids]
-    lines = source.splitlines(True)
+    lines = physical_lines(source)
     plans: dict[Pos, LoopPlan] = {}
     for d in diagnostics:
         plan = d.fix.plan if d.fix is not None else None
@@ -130,6 +131,8 @@ class _Apply(cst.CSTTransformer):
         for stmt in updated.body:
             if id(stmt) in self.removed:
                 pending += [line for line in stmt.leading_lines if line.comment is not None]
+                if stmt.trailing_whitespace.comment is not None:  # ``outs = []  # states``
+                    pending.append(cst.EmptyLine(comment=stmt.trailing_whitespace.comment))
                 continue
             if pending:
                 lead = list(stmt.leading_lines)

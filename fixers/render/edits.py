@@ -11,7 +11,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from jaxloop_lint.analysis import edits as E
 from jaxloop_lint.analysis.edits import EditPlan
-from jaxloop_lint.positions import char_col
+from jaxloop_lint.positions import char_col, physical_lines
 
 from .positions import cst_pos
 
@@ -22,7 +22,7 @@ def render_edit_plans(source: str, plans: Sequence[EditPlan]) -> tuple[str, list
     """Apply every plan that can be applied whole; return (new source, the plans applied)."""
     plans = _without_conflicts(plans)
     module = cst.parse_module(source)
-    lines = source.splitlines(True)
+    lines = physical_lines(source)
     while plans:
         transformer = _Apply(plans, lines)
         new = MetadataWrapper(module).visit(transformer)

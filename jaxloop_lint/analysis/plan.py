@@ -304,6 +304,9 @@ class _Planner:
         return self.node.body
 
     def _check_statements(self) -> None:
+        starts = [s.lineno for s in self._body()]
+        if len(set(starts)) != len(starts):
+            raise _Refuse("the body has statements joined by `;` on one line")
         for stmt in self._body():
             for sub in walk_scope(stmt):
                 if self.stop is not None and sub is self.stop.body[0]:

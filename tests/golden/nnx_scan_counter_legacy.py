@@ -1,4 +1,4 @@
-"""A project still on the pre-0.12 flax API (`.value` everywhere, no `[...]`): the generated
+"""A project still on the pre-0.12 flax API (`.value` everywhere, never the ellipsis index): the generated
 reads and write-backs follow its style (flax-api "auto" -> legacy). The scan body counts the
 tokens it has seen in a Variable, which raises TraceContextError inside jax.lax.scan."""
 import jax

@@ -1,0 +1,63 @@
+"""How the Variable fixes spell reads and write-backs (``flax-api``), and the edit plans' all-or-
+nothing rendering. The equivalence of the rewrites is proved by the golden pairs."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from fixers.apply import fix_source
+from jaxloop_lint import Config
+
+LEGACY = textwrap.dedent('''\
+    import jax
+    import jax.numpy as jnp
+    from flax import nnx
+
+
+    class Counter(nnx.Module):
+        def __init__(self):
+            self.n = nnx.Variable(jnp.zeros(()))
+            self.w = nnx.Param(jnp.ones((2, 2)))
+
+        def __call__(self, h):
+            def body(i, h):
+                self.n.value += 1.0
+                return self.w.value @ h
+
+            h = jax.lax.fori_loop(0, 3, body, h)
+            return h
+''')
+
+
+@pytest.mark.parametrize("api, read, write", [
+    ("auto", "self.n.value", "self.n.value = n"),       # the file only uses .value
+    ("legacy", "self.n.value", "self.n.value = n"),
+    ("current", "self.n[...]", "self.n.set_value(n)"),  # .value writes replace the payload
+])
+def test_flax_api_spelling(api, read, write):
+    fixed = fix_source(LEGACY, config=Config(flax_api=api)).fixed
+    assert f"(h, {read}))" in fixed
+    assert write in fixed
+    assert ("w = self.w[...]" in fixed) == (api == "current")
+
+
+def test_auto_is_current_when_the_file_uses_the_new_api():
+    source = LEGACY.replace("return self.w.value @ h", "return self.w[...] @ h")
+    fixed = fix_source(source).fixed
+    assert "(h, self.n[...]))" in fixed and "self.n.set_value(n)" in fixed
+
+
+def test_unknown_flax_api_is_rejected():
+    with pytest.raises(ValueError, match="flax_api"):
+        Config(flax_api="newest")
+
+
+def test_write_on_a_one_line_suite():
+    """``if c: self.n.value += 1.0`` sits on a one-line suite: the write is rewritten in place
+    (the plan lands whole) and the condition stays."""
+    source = LEGACY.replace("            self.n.value += 1.0\n",
+                            "            if i > 0: self.n.value += 1.0\n")
+    assert source != LEGACY
+    fixed = fix_source(source).fixed
+    assert "if i > 0: n += 1.0" in fixed and "self.n.value = n" in fixed
