@@ -93,6 +93,8 @@ class _Apply(cst.CSTTransformer):
         self.scopes: dict[int, Names] = {}
         self.consumers: dict[Pos, str] = {}
         for plan in plans.values():
+            if plan.final_return is not None:  # becomes part of the rewrite's own return
+                self.removals.add(cst_pos(lines, plan.final_return))
             for out in plan.outputs:
                 self.removals.add(cst_pos(lines, out.init))
                 self.consumers[cst_pos(lines, out.consumer)] = consumer_text(plan, out)

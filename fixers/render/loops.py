@@ -96,6 +96,11 @@ def _render_masked(plan: LoopPlan, loop, statements, where: int, base: str,
     keeps the values each name had when the loop would have stopped."""
     if isinstance(plan.stop.body[0], ast.Continue):
         return _render_skip(plan, loop, statements, where, base, names)
+    if plan.final_return is not None and not isinstance(statements[where].body,
+                                                        cst.IndentedBlock):
+        statements[where] = statements[where].with_changes(  # ``if c: return v`` on one line
+            body=cst.IndentedBlock(body=[cst.SimpleStatementLine(list(
+                statements[where].body.body))]))
     step = names.fresh(f"{base}_step")
     done, stop = names.fresh("done"), names.fresh("stop")
     carried = plan.carried
@@ -122,8 +127,16 @@ def _render_masked(plan: LoopPlan, loop, statements, where: int, base: str,
     xs = plan.xs[0] if len(plan.xs) == 1 else f"({', '.join(plan.xs)})"
     defs = [_def(step, [param, x_param], body, loop)]
     defs[0] = defs[0].with_changes(leading_lines=_leading(loop))
-    call = f"({state}, _), _ = {plan.lax}.scan({step}, ({state}, False), {xs})"
-    return Rendered(defs + [_stmt(call)], plan.needs_jax_import)
+    if plan.final_return is None:
+        call = f"({state}, _), _ = {plan.lax}.scan({step}, ({state}, False), {xs})"
+        return Rendered(defs + [_stmt(call)], plan.needs_jax_import)
+    # ``if cond: return v`` ... ``return w``: the carried names are frozen at the step that
+    # returned, so ``v`` evaluated after the loop is the value the step returned.
+    call = f"({state}, {done}), _ = {plan.lax}.scan({step}, ({state}, False), {xs})"
+    early = cst.Module([]).code_for_node(check.body.body[0].body[0].value)
+    late = ast.unparse(plan.final_return.value)
+    ret = _stmt(f"return {jnp}.where({done}, {early}, {late})")
+    return Rendered(defs + [_stmt(call), ret], plan.needs_jax_import)
 
 
 def _render_skip(plan: LoopPlan, loop, statements, where: int, base: str,

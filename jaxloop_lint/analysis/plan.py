@@ -76,6 +76,9 @@ class LoopPlan:
     step_target: Optional[ast.expr] = None
     # ``if <cond>: break`` as a statement of the body: a masked scan with a ``done`` flag
     stop: Optional[ast.If] = None
+    # ``if <cond>: return v`` as the stop: the ``return w`` right after the loop, which becomes
+    # ``return jnp.where(done, v, w)``
+    final_return: Optional[ast.Return] = None
     # pad and mask: scan over a static maximum; steps with index >= this bound are masked
     mask_bound: Optional[str] = None
     # fori_loop: bounds as source expressions; the index name
@@ -145,6 +148,7 @@ class _Planner:
         if node.orelse:
             raise _Refuse("the loop has an `else:` clause")
         self._check_statements()
+        self.final_return = self._final_return() if self._stops_by_return() else None
         outputs = self._outputs()
         output_names = {o.name for o in outputs}
         self._check_effects(output_names)
@@ -156,6 +160,22 @@ class _Planner:
             self.notes.append("jax.lax.while_loop is not reverse-differentiable")
             return self._finish(LoopPlan(WHILE, self.loop, self.fn, carried))
         return self._plan_for(carried, outputs)
+
+    def _stops_by_return(self) -> bool:
+        return self.stop is not None and isinstance(self.stop.body[0], ast.Return)
+
+    def _final_return(self) -> ast.Return:
+        """An early ``return v`` needs the function to end with the loop and ``return w``:
+        then ``return jnp.where(done, v, w)`` says the same thing."""
+        body = self.fn.node.body if not isinstance(self.fn.node, ast.Lambda) else []
+        if self.node not in body or body.index(self.node) != len(body) - 2 \
+                or not isinstance(body[-1], ast.Return) or body[-1].value is None:
+            raise _Refuse("`return` inside the loop, and the function does not end with the "
+                          "loop and one `return`")
+        for value in (self.stop.body[0].value, body[-1].value):
+            if isinstance(value, (ast.Tuple, ast.List, ast.Dict)):
+                raise _Refuse("`return` inside the loop returns a container")
+        return body[-1]
 
     def _finish(self, plan: LoopPlan) -> LoopPlan:
         if not plan.carried and not plan.outputs:
@@ -280,7 +300,8 @@ class _Planner:
 
     def _scan(self, carried, outputs, xs, target) -> LoopPlan:
         if self.stop is not None:
-            jump = "break" if isinstance(self.stop.body[0], ast.Break) else "continue"
+            jump = {ast.Break: "break", ast.Continue: "continue",
+                    ast.Return: "return"}[type(self.stop.body[0])]
             if outputs:
                 raise _Refuse(f"per-step outputs with a `{jump}`: their number depends on the "
                               "data")
@@ -288,8 +309,11 @@ class _Planner:
                 raise _Refuse("nothing computed in the loop is used after it")
             self.notes.append(f"the steps masked by `{jump}` still run on real data: an op "
                               "that gives inf/nan there can poison gradients")
+            if jump == "return":
+                self.notes.append("both return values are computed and jnp.where picks one")
             return self._finish(LoopPlan(SCAN, self.loop, self.fn, carried, xs=xs,
-                                         step_target=target, stop=self.stop))
+                                         step_target=target, stop=self.stop,
+                                         final_return=self.final_return))
         # No state flows from one step to the next: the steps are independent, run them in
         # parallel with vmap instead of one after another.
         form = VMAP if outputs and not carried else SCAN
@@ -309,7 +333,8 @@ class _Planner:
             raise _Refuse("the body has statements joined by `;` on one line")
         for stmt in self._body():
             for sub in walk_scope(stmt):
-                if self.stop is not None and sub is self.stop.body[0]:
+                if self.stop is not None and (sub is self.stop.body[0] or self._stops_by_return()
+                                              and sub in ast.walk(self.stop.body[0])):
                     continue  # the one ``if cond: break`` becomes the done flag
                 reason = _FORBIDDEN.get(type(sub))
                 if reason is not None and not (
@@ -463,6 +488,8 @@ class _Planner:
         if isinstance(node, ast.While):
             live_in |= loads(node.test)
         live_out = self._live_after()
+        if self._stops_by_return():
+            live_out |= loads(self.stop.body[0].value)
         leaked = targets & live_out
         if leaked:
             raise _Refuse(f"the loop variable `{sorted(leaked)[0]}` is read after the loop "
@@ -736,15 +763,18 @@ def _is_number(expr: Optional[ast.expr]) -> bool:
 
 
 def _stop_statement(loop) -> Optional[ast.If]:
-    """The body's one top-level ``if <cond>: break`` or ``if <cond>: continue`` (no else),
-    when it is the body's only break / continue."""
+    """The body's one top-level ``if <cond>: break`` / ``continue`` / ``return <value>`` (no
+    else), when it is the body's only jump out of the step."""
     if not isinstance(loop, ast.For):
         return None
     candidates = [s for s in loop.body if isinstance(s, ast.If) and not s.orelse
-                  and len(s.body) == 1 and isinstance(s.body[0], (ast.Break, ast.Continue))]
+                  and len(s.body) == 1 and (isinstance(s.body[0], (ast.Break, ast.Continue))
+                                            or isinstance(s.body[0], ast.Return)
+                                            and s.body[0].value is not None)]
     if len(candidates) != 1:
         return None
-    jumps = [n for s in loop.body for n in walk_scope(s) if isinstance(n, (ast.Break, ast.Continue))
+    jumps = [n for s in loop.body for n in walk_scope(s)
+             if isinstance(n, ast.Return) or isinstance(n, (ast.Break, ast.Continue))
              and not _inside_inner_loop(n, s)]
     return candidates[0] if len(jumps) == 1 else None
 

@@ -1,4 +1,5 @@
-"""Refused: an early return inside the loop body."""
+"""Refused: an early return inside the loop body, with more than one statement after the loop
+(only `loop; return w` has a one-expression equivalent, `return jnp.where(done, v, w)`)."""
 import jax
 import jax.numpy as jnp
 
@@ -10,7 +11,9 @@ def first_crossing_value(xs, threshold):
         acc = acc + x
         if acc > threshold:
             return acc
+    acc = acc / xs.shape[0]
     return acc
 
 
-CASE = dict(reason='the body has `return` inside the loop')
+CASE = dict(reason="`return` inside the loop, and the function does not end with the loop and "
+                   "one `return`")
