@@ -127,9 +127,23 @@ def _render_masked(plan: LoopPlan, loop, statements, where: int, base: str,
     xs = plan.xs[0] if len(plan.xs) == 1 else f"({', '.join(plan.xs)})"
     defs = [_def(step, [param, x_param], body, loop)]
     defs[0] = defs[0].with_changes(leading_lines=_leading(loop))
-    if plan.final_return is None:
+    orelse = plan.loop.node.orelse
+    if plan.final_return is None and not orelse:
         call = f"({state}, _), _ = {plan.lax}.scan({step}, ({state}, False), {xs})"
         return Rendered(defs + [_stmt(call)], plan.needs_jax_import)
+    if orelse:  # ``else:`` runs when no break fired: each assignment keeps its old value if one did
+        call = f"({state}, {done}), _ = {plan.lax}.scan({step}, ({state}, False), {xs})"
+        after_loop = [_stmt(call)]
+        for stmt, node in zip(loop.orelse.body.body, orelse):
+            value = ast.unparse(node.value)
+            if isinstance(node, ast.AugAssign):
+                op = ast.unparse(ast.BinOp(ast.Name("a"), node.op, ast.Name("b")))[2:-2]
+                value = f"{node.target.id} {op} ({value})"
+            name = node.targets[0].id if isinstance(node, ast.Assign) else node.target.id
+            line = _stmt(f"{name} = {jnp}.where({done}, {name}, {value})")
+            after_loop.append(line.with_changes(leading_lines=stmt.leading_lines,
+                                                trailing_whitespace=stmt.trailing_whitespace))
+        return Rendered(defs + after_loop, plan.needs_jax_import)
     # ``if cond: return v`` ... ``return w``: the carried names are frozen at the step that
     # returned, so ``v`` evaluated after the loop is the value the step returned.
     call = f"({state}, {done}), _ = {plan.lax}.scan({step}, ({state}, False), {xs})"

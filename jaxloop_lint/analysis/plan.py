@@ -146,7 +146,7 @@ class _Planner:
     def plan(self) -> LoopPlan:
         node = self.node
         if node.orelse:
-            raise _Refuse("the loop has an `else:` clause")
+            self._check_else()
         self._check_statements()
         self.final_return = self._final_return() if self._stops_by_return() else None
         outputs = self._outputs()
@@ -160,6 +160,26 @@ class _Planner:
             self.notes.append("jax.lax.while_loop is not reverse-differentiable")
             return self._finish(LoopPlan(WHILE, self.loop, self.fn, carried))
         return self._plan_for(carried, outputs)
+
+    def _check_else(self) -> None:
+        """``for ... else:`` runs the else block when no ``break`` fired: after a masked scan,
+        ``x = jnp.where(done, x, <value>)`` for each plain assignment of the block."""
+        if self.stop is None or not isinstance(self.stop.body[0], ast.Break):
+            raise _Refuse("the loop has an `else:` clause without a masked `break`")
+        bound = self._bound_before()
+        for stmt in self.node.orelse:
+            target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(
+                stmt.targets) == 1 else getattr(stmt, "target", None)
+            if not isinstance(stmt, (ast.Assign, ast.AugAssign)) \
+                    or not isinstance(target, ast.Name):
+                raise _Refuse("the `else:` clause does more than assign names")
+            if target.id not in bound and target.id not in self.body_stores:
+                raise _Refuse(f"`{target.id}` is first assigned in the `else:` clause")
+            for call in ast.walk(stmt.value):
+                if isinstance(call, ast.Call) and not (
+                        self.imports.qualname(call.func) or "").startswith(_PURE_PREFIXES):
+                    raise _Refuse("the `else:` clause calls something other than jax "
+                                  f"(`{ast.unparse(call.func)}`)")
 
     def _stops_by_return(self) -> bool:
         return self.stop is not None and isinstance(self.stop.body[0], ast.Return)
@@ -490,6 +510,8 @@ class _Planner:
         live_out = self._live_after()
         if self._stops_by_return():
             live_out |= loads(self.stop.body[0].value)
+        for stmt in getattr(node, "orelse", ()):  # the else block reads them after the loop
+            live_out |= loads(stmt)
         leaked = targets & live_out
         if leaked:
             raise _Refuse(f"the loop variable `{sorted(leaked)[0]}` is read after the loop "

@@ -1,0 +1,31 @@
+"""`for ... else`: accumulate until a sample exceeds the limit; the `else:` block (no break)
+applies a completion bonus."""
+import jax
+import jax.numpy as jnp
+
+
+@jax.jit
+def bounded_sum(xs, limit):
+    total = jnp.zeros(())
+
+    def bounded_sum_step(carry, x):
+        total, done = carry
+        total_prev = total
+        stop = x > limit
+        total = total + x
+        total = jnp.where(done | stop, total_prev, total)
+        return (total, done | stop), None
+    (total, done), _ = jax.lax.scan(bounded_sum_step, (total, False), xs)
+    total = jnp.where(done, total, total * 1.5)  # completed without hitting the limit
+    return total
+
+
+def _args(T):
+    xs = 0.9 * jax.random.uniform(jax.random.key(0), (T,))
+    if T > 8:  # the long run breaks; the short one reaches the else block
+        xs = xs.at[T - 3].set(2.0)
+    return xs, jnp.float32(0.97)
+
+
+CASE = dict(entry="bounded_sum", args=_args, grad="auto", unsafe=True, primitive="scan",
+            differentiable=True, trip_counts=(4, 16), raises=True)
