@@ -706,6 +706,24 @@ class _Planner:
                 break
         raise _Refuse(f"`{name}` is not created as `[]` just before the loop")
 
+    def _tree_stack(self, call, starred: ast.Starred) -> bool:
+        """``jax.tree.map(lambda *xs: jnp.stack(xs), *outs)``: the scan's ys for steps that
+        append a tuple or dict of arrays."""
+        if not (isinstance(call, ast.Call) and not call.keywords and len(call.args) == 2
+                and call.args[1] is starred and isinstance(call.args[0], ast.Lambda)
+                and self.imports.qualname(call.func) in ("jax.tree.map",
+                                                         "jax.tree_util.tree_map")):
+            return False
+        fn = call.args[0]
+        params = fn.args
+        if params.vararg is None or params.args or params.posonlyargs or params.kwonlyargs \
+                or params.kwarg is not None:
+            return False
+        body = fn.body
+        return isinstance(body, ast.Call) and not body.keywords and len(body.args) == 1 \
+            and self.imports.qualname(body.func) == "jax.numpy.stack" \
+            and isinstance(body.args[0], ast.Name) and body.args[0].id == params.vararg.arg
+
     def _consumer(self, name: str) -> tuple[ast.Call, int, bool]:
         end = self.node.end_lineno
         uses = []
@@ -725,10 +743,12 @@ class _Planner:
         reverse = False
         if isinstance(call, ast.Subscript) and call.value is arg and _is_reverse(call.slice):
             arg, call, reverse = call, parents.get(call), True  # jnp.stack(outs[::-1])
+        if isinstance(call, ast.Starred) and self._tree_stack(parents.get(call), call):
+            return parents[call], 0, reverse  # pytree steps: stacked leaf by leaf, as scan does
         if not isinstance(call, ast.Call) or not call.args or call.args[0] is not arg \
                 or self.imports.qualname(call.func) not in _STACKERS:
             raise _Refuse(f"`{name}` is consumed by something other than jnp.stack / "
-                          "jnp.array / jnp.asarray")
+                          "jnp.array / jnp.asarray / a jax.tree.map stack")
         qual = self.imports.qualname(call.func)
         axis = 0
         extra = list(call.args[1:]) + [k.value for k in call.keywords if k.arg == "axis"]
