@@ -296,15 +296,27 @@ class _Planner:
         if len(call.args) != 1:
             return None
         bound = call.args[0]
-        if not (isinstance(bound, ast.Call) and isinstance(bound.func, ast.Name)
-                and bound.func.id == "min" and len(bound.args) == 2 and not bound.keywords):
+        shown = None
+        if isinstance(bound, ast.Name) and self._assigned_once(bound.id):
+            # ``n = min(length, K)`` (or ``jnp.minimum``) earlier, then ``range(n)``
+            shown, bound = bound.id, self._initial_values().get(bound.id)
+        if not (isinstance(bound, ast.Call) and len(bound.args) == 2 and not bound.keywords
+                and (isinstance(bound.func, ast.Name) and bound.func.id == "min"
+                     or self.imports.qualname(bound.func) == "jax.numpy.minimum")):
             return None
         env = self.loop.env_after
         static = [a for a in bound.args if _is_static_expr(a, env)]
         if len(static) != 1:
             return None
         traced = bound.args[1] if static[0] is bound.args[0] else bound.args[0]
-        return ast.unparse(static[0]), ast.unparse(traced)
+        return ast.unparse(static[0]), shown or ast.unparse(traced)
+
+    def _assigned_once(self, name: str) -> bool:
+        """``name`` is bound by one plain assignment in this function, before the loop."""
+        binds = [n for n in walk_scope(self.fn.node) if isinstance(n, ast.Name)
+                 and n.id == name and isinstance(n.ctx, ast.Store)]
+        return len(binds) == 1 and binds[0].lineno < self.node.lineno and isinstance(
+            _parents(self.fn.node).get(binds[0]), ast.Assign)
 
     def _padded(self, carried, outputs, index, maximum: str, bound: str) -> LoopPlan:
         """Pad and mask: scan over the static maximum, steps past the traced bound keep every
