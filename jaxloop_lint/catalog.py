@@ -117,7 +117,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "JXL302", "lax-body-mutates-variable",
         "a lax loop body mutates an nnx Variable",
-        "{loop} body mutates nnx Variable `self.{attr}`: raises flax.errors.TraceContextError; "
+        "{loop} body mutates {what}: raises flax.errors.TraceContextError; "
         "carry its value through the loop and write it back after, or use nnx.{nnx_loop} with "
         "the module in the carry",
         Applicability.SAFE,

@@ -592,3 +592,48 @@ def test_jxl302_variable_mutation_in_lax_body_raises(nnx_program):
     lifted_jit = p.Counter()
     nnx.jit(p.run_lifted)(lifted_jit, jnp.float32(1.0))
     assert int(lifted_jit.count[...]) == 4
+
+
+STATEFUL_PROGRAM = """
+import jax
+import jax.numpy as jnp
+from flax import nnx
+
+
+class Block(nnx.Module):
+    def __init__(self, rngs: nnx.Rngs):
+        self.norm = nnx.BatchNorm(3, rngs=rngs)
+        self.drop = nnx.Dropout(0.5, rngs=rngs)
+        self.rngs = rngs
+
+    def __call__(self, xs, which):
+        def step(h, x):
+            if which == "norm":
+                h = self.norm(h + x)
+            elif which == "drop":
+                h = self.drop(h + x)
+            else:
+                h = h + jax.random.normal(self.rngs.noise(), h.shape)
+            return h, None
+
+        return jax.lax.scan(step, jnp.zeros(3), xs)[0]
+"""
+
+
+def test_jxl302_stateful_submodules_raise_in_training_mode(tmp_path):
+    p = Program(tmp_path, STATEFUL_PROGRAM)
+    for call, kind in (("self.norm(h + x)", "BatchNorm in training mode"),
+                       ("self.drop(h + x)", "Dropout in training mode"),
+                       ("self.rngs.noise()", "Rngs")):
+        msg = p.message("JXL302", call)
+        assert f"(nnx.{kind})" in msg and "no automatic fix" in msg
+    block = p.Block(nnx.Rngs(0, noise=1))
+    xs = jnp.ones((4, 3))
+    for which in ("norm", "drop", "noise"):
+        with pytest.raises(flax.errors.TraceContextError):
+            nnx.jit(lambda m, x: m(x, which))(block, xs)
+    block.eval()  # BatchNorm and Dropout stop updating themselves; Rngs still count
+    for which in ("norm", "drop"):
+        nnx.jit(lambda m, x: m(x, which))(block, xs)
+    with pytest.raises(flax.errors.TraceContextError):
+        nnx.jit(lambda m, x: m(x, "noise"))(block, xs)

@@ -91,6 +91,12 @@ VARIABLE_TYPES = {
     )
 }
 
+# Submodules that update their own Variables when called (BatchNorm's running statistics in
+# training mode, Dropout's and Rngs' key counters): calling one in a lax body raises
+# TraceContextError like a direct Variable write.
+STATEFUL_MODULES = {f"flax.nnx.{name}": name for name in (
+    "BatchNorm", "Dropout", "Rngs", "RngStream")}
+
 # Array-producing namespaces: a call into them yields a traced array inside traced code.
 ARRAY_NAMESPACES = ("jax.numpy.", "jax.nn.", "jax.random.", "jax.scipy.", "jax.lax.", "jax.image.",
                     "jax.ops.", "jax.dtypes.")

@@ -20,6 +20,8 @@ class BodyFacts:
     outer_writes: list[tuple[ast.AST, str]] = field(default_factory=list)  # (node, target text)
     variable_reads: dict[str, ast.Attribute] = field(default_factory=dict)   # attr -> first read
     variable_writes: dict[str, ast.Attribute] = field(default_factory=dict)  # attr -> first write
+    # attr -> (first call, kind): ``self.bn(x)``, ``self.rngs.dropout()`` on stateful submodules
+    stateful_calls: dict[str, tuple[ast.Call, str]] = field(default_factory=dict)
 
     @property
     def is_nnx_loop(self) -> bool:
@@ -135,6 +137,19 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
                     if isinstance(root, ast.Name) and root.id not in local \
                             and variable_attr(holder) is None and observed(root.id):
                         facts.outer_writes.append((sub, ast.unparse(sub.func)))
+    stateful = _stateful_attrs(index, cls) if cls is not None else {}
+    for stmt in stmts:
+        for sub in ast.walk(stmt):
+            if type(sub) is ast.Call and stateful:
+                holder = sub.func
+                while isinstance(holder, ast.Attribute) and not (
+                        isinstance(holder.value, ast.Name) and holder.value.id == self_name):
+                    holder = holder.value  # self.rngs.dropout() -> self.rngs
+                if isinstance(holder, ast.Attribute) and holder.attr in stateful:
+                    old = facts.stateful_calls.get(holder.attr)
+                    if old is None or (sub.lineno, sub.col_offset) < (old[0].lineno,
+                                                                      old[0].col_offset):
+                        facts.stateful_calls[holder.attr] = (sub, stateful[holder.attr])
     for stmt in stmts:
         for sub in ast.walk(stmt):
             if type(sub) is ast.Attribute and id(sub) not in written:
@@ -145,6 +160,29 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
     for attr in facts.variable_writes:
         facts.variable_reads.pop(attr, None)  # JXL302 covers a Variable the body also writes
     return facts
+
+
+def _stateful_attrs(index: ModuleIndex, cls) -> dict[str, str]:
+    """Attributes of ``self`` holding a submodule that updates itself when called."""
+    out = {}
+    for c in index.mro(cls):
+        annotations = {}  # ``def __init__(self, rngs: nnx.Rngs)``: ``self.rngs = rngs``
+        for method in c.methods.values():
+            args = method.node.args
+            for a in args.posonlyargs + args.args + args.kwonlyargs:
+                if a.annotation is not None:
+                    annotations[a.arg] = a.annotation
+        for attr, value in c.self_assigns.items():
+            if isinstance(value, ast.Call):
+                value = value.func
+            elif isinstance(value, ast.Name) and value.id in annotations:
+                value = annotations[value.id]
+            else:
+                continue
+            kind = jaxapi.STATEFUL_MODULES.get(index.imports.qualname(value) or "")
+            if kind is not None:
+                out.setdefault(attr, kind)
+    return out
 
 
 def _root(expr: ast.AST) -> Optional[str]:

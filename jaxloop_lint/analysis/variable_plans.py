@@ -179,6 +179,9 @@ def _carry_plan(index: ModuleIndex, facts: BodyFacts, access: VariableAccess) ->
         raise _Refuse(f"a {site.qualname} body: use nnx.{loop} with the module in the carry")
     body = _Body(index, facts)
     node = body.node
+    for attr, (_call, kind) in facts.stateful_calls.items():
+        raise _Refuse(f"the body also calls `self.{attr}` (nnx.{kind}), which updates its own "
+                      f"state: carry the module through nnx.{site.qualname.rsplit('.', 1)[-1]}")
     if not isinstance(node, ast.FunctionDef):
         raise _Refuse("the body is a lambda")
     call = site.call

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..analysis import jaxapi
 from ..analysis.outer_appends import ys_plan
+from ..analysis.plan import Refusal
 from . import Finding, rule, source
 
 
@@ -41,8 +42,16 @@ def lax_body_reads_variable(model):
 @rule("JXL302")
 def lax_body_mutates_variable(model):
     for body in model.bodies:
+        for attr, (call, kind) in body.stateful_calls.items():
+            yield Finding("JXL302", call, {
+                "loop": _loop(body), "what": f"the state of `self.{attr}` (nnx.{kind}"
+                + (")" if kind in ("Rngs", "RngStream") else " in training mode)"),
+                "nnx_loop": jaxapi.NNX_EQUIVALENT.get(body.site.qualname, "fori_loop")},
+                Refusal(f"`self.{attr}` is an nnx.{kind}, which updates its own state when "
+                        "called: carry the module through nnx."
+                        f"{jaxapi.NNX_EQUIVALENT.get(body.site.qualname, 'fori_loop')}"))
         for attr, node in body.variable_writes.items():
             yield Finding("JXL302", node, {
-                "loop": _loop(body), "attr": attr,
+                "loop": _loop(body), "what": f"nnx Variable `self.{attr}`",
                 "nnx_loop": jaxapi.NNX_EQUIVALENT.get(body.site.qualname, "fori_loop")},
                 model.carry_plan(body))
