@@ -87,10 +87,20 @@ class _Apply(cst.CSTTransformer):
         r = self.get_metadata(PositionProvider, node)
         return (r.start.line, r.start.column), (r.end.line, r.end.column)
 
+    def _tuple_range(self, node: cst.Tuple) -> Span:
+        """ast spans a parenthesised tuple with its parentheses; libcst without them."""
+        (l1, c1), (l2, c2) = self._range(node)
+        code = cst.Module([]).code_for_node
+        left = sum(len(code(p)) for p in node.lpar)
+        right = sum(len(code(p)) for p in node.rpar)
+        return (l1, c1 - left), (l2, c2 + right)
+
     def on_leave(self, original, updated):
         updated = super().on_leave(original, updated)
         if isinstance(original, cst.BaseExpression) and self.exprs:
             hit = self.exprs.pop(self._range(original), None)
+            if hit is None and isinstance(original, cst.Tuple) and original.lpar:
+                hit = self.exprs.pop(self._tuple_range(original), None)
             if hit is not None:
                 plan, text = hit
                 self.landed[plan] += 1
@@ -160,9 +170,11 @@ class _Apply(cst.CSTTransformer):
                 if not body:  # first in its block: no blank line may open the block
                     comments.append(_NO_BLANKS)
                 continue
-            before = [s for plan, kind, text in found if kind == E.INSERT_BEFORE
+            # two bodies of one loop call hoisting the same read: write it once
+            before = [s for text in dict.fromkeys(t for _p, k, t in found
+                                                  if k == E.INSERT_BEFORE)
                       for s in _statements(text)]
-            after = [s for plan, kind, text in found if kind == E.INSERT_AFTER
+            after = [s for text in dict.fromkeys(t for _p, k, t in found if k == E.INSERT_AFTER)
                      for s in _statements(text)]
             if before:  # the comments above the statement now sit above what goes first
                 before[0] = before[0].with_changes(leading_lines=stmt.leading_lines)
