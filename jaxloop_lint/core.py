@@ -59,7 +59,7 @@ def lint_tree(tree: ast.Module, lines: Sequence[str], path: str = "<string>",
     """Lint an already parsed module (flake8 hands plugins the tree and the lines)."""
     config = config or Config()
     try:
-        model = analyze(tree, config.extra_jit_decorators)
+        model = analyze(tree, config.extra_jit_decorators, lines)
         if not model.index.imports.mentions_jax():
             return []
         findings = list(rules.run(model))

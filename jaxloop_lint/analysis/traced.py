@@ -15,6 +15,7 @@ from .flow import FlowWalker, FunctionFacts
 from .index import FunctionInfo, ModuleIndex
 from .jaxapi import ParamMode
 from .values import (ARRAY, STATIC, TRACED_ANY, UNKNOWN, Evaluator, Kind, Val)
+from .walk import walk
 
 # Re-evaluating a function whose call-site values changed is bounded: the lattice is tiny.
 _MAX_EVALS = 3
@@ -44,6 +45,7 @@ class TracedFunctions:
         self.facts: dict[FunctionInfo, FunctionFacts] = {}
         self._neutral_env: dict[FunctionInfo, dict[str, Val]] = {}
         self._busy: set[FunctionInfo] = set()
+        self._usage: dict[ast.AST, tuple[set[str], set[str]]] = {}  # usage_evidence's memo
         self.kernel_roots: set[FunctionInfo] = set()
         self.globals = self._module_globals()
         self._find_roots()
@@ -203,7 +205,9 @@ class TracedFunctions:
         positional = args.posonlyargs + args.args
         first_default = len(positional) - len(args.defaults)
         is_method = fn.cls is not None and fn.self_name is not None
-        arrays, containers = usage_evidence(node, self.index.imports)
+        if node not in self._usage:
+            self._usage[node] = usage_evidence(node, self.index.imports)
+        arrays, containers = self._usage[node]
         out: dict[str, Val] = {}
         every = [(a, i >= first_default) for i, a in enumerate(positional)]
         every += [(a, d is not None) for a, d in zip(args.kwonlyargs, args.kw_defaults)]
@@ -371,7 +375,7 @@ def usage_evidence(node, imports) -> tuple[set[str], set[str]]:
     element_of: dict[str, str] = {}  # loop target -> the name it iterates
     body = [node.body] if isinstance(node, ast.Lambda) else node.body
     for stmt in body:
-        for sub in ast.walk(stmt):
+        for sub in walk(stmt):
             kind = type(sub)
             if kind is ast.Attribute:
                 value = sub.value
