@@ -29,15 +29,20 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import time
 from dataclasses import dataclass, field
 from typing import Optional, Sequence, TextIO
 
 from jaxloop_lint import Config, Diagnostic, __version__
 from jaxloop_lint.diagnostics import Applicability
 
+from . import parallel
+from .cache import Cache, default_directory
 from .discovery import STDIN, collect
-from .runner import CHECK, DIFF, WRITE, FileResult, Options, analyse, process_file, unified_diff
+from .progress import Progress
+from .runner import CHECK, DIFF, WRITE, FileResult, Options, analyse, unified_diff
 from .sources import FileError, from_bytes
+from .summary import breakdown, files_line, plural
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -69,6 +74,16 @@ def _name_list(value: str) -> tuple[str, ...]:
     return tuple(n.strip() for n in value.split(",") if n.strip())
 
 
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return jobs
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jaxloop-fix",
@@ -93,8 +108,15 @@ def build_parser() -> argparse.ArgumentParser:
                              "(e.g. mypkg.compile.my_jit)")
     parser.add_argument("--show-fixes", action="store_true",
                         help="print each applied fix (in --diff mode: each fix the diff makes)")
+    parser.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                        help="processes to run (default: one per core)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the result cache")
+    parser.add_argument("--cache-dir", metavar="DIR", default=None,
+                        help="where cached results live (default: $JAXLOOP_CACHE_DIR, else "
+                             ".jaxloop_cache in the current directory)")
     parser.add_argument("-q", "--quiet", action="store_true",
-                        help="no summary line; findings and errors are still printed")
+                        help="no progress and no summary; findings and errors are still printed")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -108,6 +130,7 @@ class Run:
     applied: list[Diagnostic] = field(default_factory=list)
     errors: int = 0
     files: int = 0
+    cached: int = 0
 
     def error(self, path: str, reason: str) -> None:
         self.errors += 1
@@ -116,6 +139,7 @@ class Run:
     def add(self, result: FileResult) -> None:
         """Print one file's error, diff and applied fixes, and count its findings."""
         self.files += 1
+        self.cached += result.cached
         if result.error is not None:
             self.error(result.path, result.error)
             return
@@ -140,12 +164,17 @@ class Run:
             return EXIT_FINDINGS
         return EXIT_CLEAN
 
-    def summary(self) -> str:
+    def summary(self, seconds: float) -> list[str]:
+        """The closing summary; its last line is the totals."""
+        return breakdown(self.remaining + self.applied) + [
+            files_line(self.files, self.cached, seconds), self.totals()]
+
+    def totals(self) -> str:
         total = len(self.remaining) + len(self.applied)
         # An unsafe fix that was left for lack of --unsafe-fixes.
         unsafe_available = sum(1 for d in self.remaining
                                if d.fix is not None and not self._would_apply(d))
-        parts = [_plural(total, "finding")]
+        parts = [plural(total, "finding")]
         if self.args.check:
             parts[0] += f", {sum(1 for d in self.remaining if self._would_apply(d))} fixable"
         elif self.args.diff:
@@ -155,12 +184,8 @@ class Run:
         if unsafe_available:
             parts[0] += f" ({unsafe_available} more with --unsafe-fixes)"
         if self.errors:
-            parts.append(_plural(self.errors, "file error"))
+            parts.append(plural(self.errors, "file error"))
         return ", ".join(parts)
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _write(stream: TextIO, text: str) -> None:
@@ -198,6 +223,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         _write(sys.stderr, "jaxloop-fix: error: '-' (stdin) can be given only once\n")
         return EXIT_ERROR
 
+    start = time.monotonic()
     stdin_to_stdout = STDIN in args.paths and not (args.check or args.diff)
     run = Run(args, _options(args), sys.stderr if (args.diff or stdin_to_stdout) else sys.stdout)
 
@@ -208,15 +234,26 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     if STDIN in args.paths:
         _process_stdin(run)
-    for path in files:
-        run.add(process_file(path, run.options))
+    cache = None
+    if files and not args.no_cache:
+        cache = Cache.open(args.cache_dir or default_directory(), run.options)
+    progress = Progress(sys.stderr, len(files), enabled=not args.quiet)
+    try:
+        results = parallel.run(
+            files, run.options, args.jobs or parallel.default_jobs(), cache,
+            on_result=lambda r: progress.update(len(r.remaining) + len(r.applied)))
+    finally:
+        progress.close()
+    for result in results:  # in path order, whatever order the workers finished in
+        run.add(result)
 
     for d in sorted(run.remaining, key=lambda d: (d.path, d.line, d.col, d.code)):
         _write(run.report, d.format() + "\n")
     if not args.quiet:
         if not files and STDIN not in args.paths and not path_errors:
             _write(sys.stderr, "warning: no Python files found\n")
-        _write(sys.stderr, run.summary() + "\n")
+        for line in run.summary(time.monotonic() - start):
+            _write(sys.stderr, line + "\n")
     return run.exit_code()
 
 

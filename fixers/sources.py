@@ -10,9 +10,6 @@ import tokenize
 from dataclasses import dataclass
 from typing import Optional
 
-from jaxloop_lint import SourceError
-from jaxloop_lint.core import decode
-
 
 class FileError(Exception):
     """A file could not be processed; ``str()`` is the reason shown after ``path: error:``."""
@@ -46,6 +43,8 @@ class Source:
 
 
 def from_bytes(path: str, data: bytes, st: Optional[os.stat_result] = None) -> Source:
+    from jaxloop_lint.core import SourceError, decode  # the analysis loads only when needed
+
     try:
         text = decode(data)
     except SourceError as exc:
