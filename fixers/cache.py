@@ -13,14 +13,15 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from jaxloop_lint import Applicability, Diagnostic, Fix, __version__
 
 from .runner import CHECK, FileResult, Options
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 DEFAULT_DIR = ".jaxloop_cache"
 ENV_DIR = "JAXLOOP_CACHE_DIR"
@@ -33,8 +34,10 @@ def default_directory() -> str:
     return os.environ.get(ENV_DIR) or DEFAULT_DIR
 
 
-def code_fingerprint(root: Optional[Path] = None) -> str:
+def code_fingerprint(root: Optional["Path"] = None) -> str:
     """A hash of the tool's own ``.py`` files (a developer's edit changes every key)."""
+    from pathlib import Path
+
     digest = hashlib.sha256(f"{__version__}\0{sys.version}\0{_FORMAT}".encode())
     root = root or Path(__file__).resolve().parent.parent
     for package in _PACKAGES:
@@ -84,6 +87,8 @@ class Cache:
             return None  # missing, half-written by a crashed run, or corrupt: recompute
 
     def put(self, key: str, result: FileResult) -> None:
+        import tempfile
+
         entry = self._entry(key)
         try:
             os.makedirs(os.path.dirname(entry), exist_ok=True)

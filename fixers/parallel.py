@@ -6,9 +6,7 @@ this process when it is small, else in a process pool. Workers only compute: the
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
-import signal
 import sys
 from typing import Callable, Iterator, Optional, Sequence
 
@@ -93,6 +91,8 @@ def _here(paths, options, cache, on_result) -> Iterator[FileResult]:
 
 
 def _context():
+    import multiprocessing
+
     method = START_METHOD
     if method is None:
         method = "fork" if sys.platform.startswith("linux") else "spawn"
@@ -100,6 +100,8 @@ def _context():
 
 
 def _worker_init() -> None:
+    import signal
+
     # Ctrl-C reaches the whole process group: the parent alone handles it, and no worker prints
     # a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -6,7 +6,6 @@ Runs in the parent or in a worker process, so it never prints and returns only p
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import gc
 import os
 import warnings
@@ -135,6 +134,8 @@ def process_chunk(paths: Sequence[str], options: Options,
 
 
 def unified_diff(src: Source, fixed: str) -> str:
+    import difflib
+
     name = src.path.replace(os.sep, "/")
     if name.startswith("./"):
         name = name[2:]

@@ -5,7 +5,6 @@ import codecs
 import io
 import os
 import stat
-import tempfile
 import tokenize
 from dataclasses import dataclass
 from typing import Optional
@@ -100,6 +99,8 @@ def _unchanged_since_read(src: Source, target: str) -> bool:
 
 def write_source(src: Source, fixed: str) -> None:
     """Replace the file atomically with ``fixed``. Raises ``FileError``."""
+    import tempfile
+
     payload = src.encode(fixed)
     target = os.path.realpath(src.path)  # replace a symlink's target, not the link
     if not os.access(target, os.W_OK):

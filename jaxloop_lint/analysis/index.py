@@ -17,13 +17,17 @@ FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 # Last names of the calls the index keeps (resolved to qualified names once imports are known).
 _CALL_TAILS = {q.rsplit(".", 1)[1] for q in list(jaxapi.TRANSFORMS) + list(jaxapi.LAX_CALLS)
                + list(jaxapi.KERNEL_CALLS)}
-# The lookahead on the first letters lets the regex engine skip most positions quickly.
+# A kept call's name as the callee: the word, then (past blanks, newlines, a comment or a line
+# continuation, which only the next token can follow) its ``(``, or the ``)`` closing a
+# parenthesised callee, ``(jax.jit)(f)``. The leading lookahead on the first letters lets the
+# regex engine skip most positions quickly.
 _CALL_TAIL_WORD = re.compile(r"(?=[" + "".join(sorted({t[0] for t in _CALL_TAILS})) + r"])\b(?:"
-                             + "|".join(sorted(_CALL_TAILS)) + r")\b")
+                             + "|".join(sorted(_CALL_TAILS))
+                             + r")\b(?=\s*(?:[(\\#]|\)[\s)]*\())")
 
 
 def call_lines(lines: Sequence[str]) -> Optional[list[int]]:
-    """The (1-based) lines where one of the kept calls' names appears as a word, or ``None``
+    """The (1-based) lines where a kept call's name appears as a callee, or ``None``
     when that cannot be told from the text (non-ASCII identifiers are NFKC-normalised)."""
     text = "".join(lines)
     if not text.isascii():
@@ -180,9 +184,8 @@ class ModuleIndex:
                 self._note_self_assign(node, scope)
             if isinstance(node, _SIMPLE_STATEMENTS) and not self._may_hold_call(node):
                 continue
-            in_expr = isinstance(node, ast.expr)
             for child in child_nodes(node):
-                if in_expr or not isinstance(child, ast.expr) or self._may_hold_call(child):
+                if not isinstance(child, ast.expr) or self._may_hold_call(child):
                     stack.append((child, scope, cls if kind is ast.ClassDef else None))
         for stmt in tree.body:  # module-level aliases: ``partial = functools.partial``
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \

@@ -4,8 +4,6 @@ node type's child fields looked up once."""
 from __future__ import annotations
 
 import ast
-from collections import deque
-from typing import Iterator
 
 # Node types that never have children worth visiting, and the fields that never hold a node.
 _LEAVES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
@@ -25,23 +23,29 @@ def _child_fields(kind: type) -> tuple[str, ...]:
     return fields
 
 
-def child_nodes(node: ast.AST) -> Iterator[ast.AST]:
-    """``ast.iter_child_nodes`` minus contexts and operators."""
-    for name in _child_fields(type(node)):
+def child_nodes(node: ast.AST) -> list[ast.AST]:
+    """``ast.iter_child_nodes`` minus contexts and operators, as a list."""
+    out = []
+    fields = _CHILD_FIELDS.get(type(node))
+    if fields is None:
+        fields = _child_fields(type(node))
+    for name in fields:
         value = getattr(node, name, None)
-        if isinstance(value, ast.AST):
-            if not isinstance(value, _LEAVES):
-                yield value
-        elif isinstance(value, list):
+        if type(value) is list:
             for item in value:
                 if isinstance(item, ast.AST) and not isinstance(item, _LEAVES):
-                    yield item
+                    out.append(item)
+        elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+            out.append(value)
+    return out
 
 
-def walk(node: ast.AST) -> Iterator[ast.AST]:
-    """``ast.walk`` (breadth first, same order) minus contexts and operators."""
-    todo = deque([node])
-    while todo:
-        node = todo.popleft()
-        todo.extend(child_nodes(node))
-        yield node
+def walk(node: ast.AST) -> list[ast.AST]:
+    """``ast.walk``'s nodes (breadth first, same order) minus contexts and operators, as a list:
+    one loop instead of a generator per node."""
+    out = [node]
+    i = 0
+    while i < len(out):
+        out.extend(child_nodes(out[i]))
+        i += 1
+    return out
