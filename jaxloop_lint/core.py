@@ -80,6 +80,8 @@ def lint_tree(tree: ast.Module, lines: Sequence[str], path: str = "<string>",
             message += f"; no automatic fix: {f.plan.reason}"
         out.append(Diagnostic(f.code, line, col, message, path, end_line, end_col, fix))
     out.sort(key=lambda d: (d.line, d.col, d.code))
+    if all(d.fix is None for d in out):
+        model.index.release()  # no plan refers to the analysis: free it without the GC
     return _dedupe(out)
 
 

@@ -218,6 +218,16 @@ class ModuleIndex:
                     and target.value.id == self_name):
                 method.cls.self_assigns.setdefault(target.attr, node.value)
 
+    def release(self) -> None:
+        """Break the cycles between functions, their parents and their classes, so the module's
+        tree is freed by reference counting the moment the analysis is dropped (the cyclic
+        collector would otherwise have to walk it). Only for an index nothing else will read."""
+        for fn in list(self.by_node.values()):
+            fn.parent = fn.cls = None
+            fn.children = {}
+        for cls in self.classes.values():
+            cls.methods = {}
+
     def module_names(self) -> set[str]:
         """Names bound at module level (computed once)."""
         if not hasattr(self, "_module_names"):
