@@ -2,10 +2,10 @@
 
 An entry is keyed by a hash of: the file's bytes and displayed path, the tool's version, the
 Python version (it decides what parses), a hash of the tool's own source files (so editing the
-analysis never serves stale results), and every option that changes a result. Entries are JSON
-written atomically (temporary file + ``os.replace``), so concurrent runs at worst compute the
-same entry twice; an entry that cannot be read is a miss. Any failure to use the cache directory
-turns the cache off for the run instead of failing it.
+analysis never serves stale results), and every option that changes a result. Entries are JSON,
+written to a temporary file named after the writing process and renamed into place, so
+concurrent runs at worst compute the same entry twice; an entry that cannot be read is a miss.
+Any failure to use the cache directory turns the cache off for the run instead of failing it.
 """
 from __future__ import annotations
 
@@ -87,14 +87,16 @@ class Cache:
             return None  # missing, half-written by a crashed run, or corrupt: recompute
 
     def put(self, key: str, result: FileResult) -> None:
-        import tempfile
-
         entry = self._entry(key)
+        tmp = f"{entry}.{os.getpid()}.tmp"  # one writer per process: the pid makes it unique
         try:
-            os.makedirs(os.path.dirname(entry), exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(entry), suffix=".tmp")
             try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh = open(tmp, "w", encoding="utf-8")
+            except FileNotFoundError:
+                os.makedirs(os.path.dirname(entry), exist_ok=True)
+                fh = open(tmp, "w", encoding="utf-8")
+            try:
+                with fh:
                     json.dump(_dump(result), fh)
                 os.replace(tmp, entry)
             except BaseException:

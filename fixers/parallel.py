@@ -110,10 +110,13 @@ def _worker_init() -> None:
 def _in_pool(paths, options, jobs, cache, on_result) -> list[FileResult]:
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
+    context = _context()
+    if context.get_start_method() == "fork":
+        from . import apply  # noqa: F401  (loaded once here, shared by every forked worker)
     size = max(1, min(_MAX_CHUNK, len(paths) // (jobs * _CHUNKS_PER_WORKER)))
     chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
     out: list[FileResult] = []
-    with ProcessPoolExecutor(min(jobs, len(chunks)), mp_context=_context(),
+    with ProcessPoolExecutor(min(jobs, len(chunks)), mp_context=context,
                              initializer=_worker_init) as pool:
         chunk_of = {pool.submit(process_chunk, chunk, options, cache): chunk
                     for chunk in chunks}

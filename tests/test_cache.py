@@ -187,3 +187,26 @@ def test_copies_share_nothing_by_path(project, tmp_path, cache_dir, capsys):
     shutil.copytree(project, copy)
     rc, out, err = run(capsys, "--check", copy)
     assert from_cache(err) == 0 and str(copy / "halve.py") in out
+
+
+def test_concurrent_runs_share_one_cache_safely(tmp_path, cache_dir):
+    import subprocess
+    import sys
+
+    root = tmp_path / "many"
+    for i in range(40):
+        (root / f"p{i % 4}").mkdir(parents=True, exist_ok=True)
+        (root / f"p{i % 4}" / f"m{i}.py").write_text(UNFIXABLE if i % 3 else RNN_PROGRAM)
+    cmd = [sys.executable, "-m", "fixers.cli", "--check", "-j", "1", str(root)]
+    env = dict(os.environ, JAXLOOP_CACHE_DIR=str(cache_dir))
+    reference = subprocess.run(cmd + ["--no-cache"], capture_output=True, text=True, env=env,
+                               timeout=300)
+    runs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=env) for _ in range(4)]
+    for proc in runs:
+        out, err = proc.communicate(timeout=300)
+        assert (proc.returncode, out) == (reference.returncode, reference.stdout)
+        assert err.splitlines()[-1] == reference.stderr.splitlines()[-1]
+    assert not list(cache_dir.rglob("*.tmp"))
+    warm = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert warm.stdout == reference.stdout and from_cache(warm.stderr) == 40
