@@ -23,6 +23,10 @@ Exit codes:
   over 1.
 
 The command never exits 0 while a finding remains.
+
+Files run in parallel (``-j N``, default one process per core; ``parallel.py``), unchanged ones
+are answered from ``.jaxloop_cache/`` (``--no-cache``; ``cache.py``), and everything is printed
+here, in path order, after the workers are done.
 """
 from __future__ import annotations
 
