@@ -2,7 +2,8 @@
 
     python benchmarks/cli_throughput.py DIR [--repeat N] [--jobs N]
 
-Every figure is the median wall time of N whole commands (Python start-up included):
+Every figure is the median of N whole commands (Python start-up included), wall clock and CPU
+(user + system of the command and its workers), with ratios to the baseline:
 
 * ``ast.parse`` baseline: a bare interpreter reads and parses the same files, nothing else;
 * cold, one process: ``--no-cache -j 1``; cold, all cores: ``--no-cache -j N``;
@@ -27,7 +28,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from timing import load, median_wall, row  # noqa: E402
+from timing import header, load, median_wall, row  # noqa: E402
 
 PARSE_ONLY = """\
 import ast, sys
@@ -82,30 +83,31 @@ def main() -> int:
 
     print(f"directory {args.directory}: {len(files)} files, {lines} lines; "
           f"load average before: {load()}; median of {args.repeat} runs")
-    base, _ = median_wall([sys.executable, str(work / "parse.py"), str(work / "files.txt")],
+    print(header())
+    base = median_wall([sys.executable, str(work / "parse.py"), str(work / "files.txt")],
                           args.repeat)
     print(row("ast.parse of the same files (baseline)", base, base))
-    one, _ = median_wall(cli + ["--no-cache", "-j", "1", args.directory], args.repeat, env)
+    one = median_wall(cli + ["--no-cache", "-j", "1", args.directory], args.repeat, env)
     print(row("jaxloop-fix --check, cold, -j 1", one, base))
-    many, _ = median_wall(cli + ["--no-cache", "-j", str(args.jobs), args.directory],
+    many = median_wall(cli + ["--no-cache", "-j", str(args.jobs), args.directory],
                           args.repeat, env)
     print(row(f"jaxloop-fix --check, cold, -j {args.jobs}", many, base,
-              f"speed-up over -j 1: {one / many:.2f}x"))
-    fill, _ = median_wall(cli + ["-j", str(args.jobs), args.directory], args.repeat, env,
+              f"speed-up over -j 1: {one.wall / many.wall:.2f}x (wall)"))
+    fill = median_wall(cli + ["-j", str(args.jobs), args.directory], args.repeat, env,
                           before=empty_cache)
     print(row(f"jaxloop-fix --check, filling the cache, -j {args.jobs}", fill, base))
-    warm, _ = median_wall(cli + ["-j", str(args.jobs), args.directory], args.repeat, env)
+    warm = median_wall(cli + ["-j", str(args.jobs), args.directory], args.repeat, env)
     print(row("jaxloop-fix --check, warm cache, unchanged tree", warm, base))
 
     for jobs in (1, args.jobs):
         median_wall(me + ["--check", "-q", "--no-cache", "-j", str(jobs), args.directory], 1,
                     env)
         rss = json.loads((work / "rss.json").read_text())
-        workers = rss["worker_kb"] * (jobs if jobs > 1 else 0)
+        workers = rss["worker_kb"] * jobs  # 0 when the run stayed in one process
         print(f"peak memory, -j {jobs}: {(rss['self_kb'] + workers) / 1024:.0f} MB "
               f"(parent {rss['self_kb'] / 1024:.0f} MB"
-              + (f" + {jobs} x largest worker {rss['worker_kb'] / 1024:.0f} MB)" if jobs > 1
-                 else ")"))
+              + (f" + {jobs} x largest worker {rss['worker_kb'] / 1024:.0f} MB)" if workers
+                 else ", no workers)"))
     print(f"load average after: {load()}")
     shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -6,7 +6,8 @@ against the same flake8 with the plugin left out, on the same files.
 flake8 has no switch that stops an installed plugin from running (``--select`` and
 ``--extend-ignore`` only filter what is reported), so the "without" run starts flake8 with the
 plugin's entry point removed from what flake8's plugin finder returns; everything else (the
-options, pycodestyle, pyflakes, mccabe) is identical. Median wall time of N whole commands; the
+options, pycodestyle, pyflakes, mccabe) is identical. Median wall and CPU time of N whole
+commands, run alternately so changes in the machine's load hit both sides alike; the
 default ``--jobs`` is flake8's own default (one process per core); ``--jobs 1`` isolates the work.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sys
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from timing import load, median_wall, row  # noqa: E402
+from timing import header, load, median, row, timed  # noqa: E402
 
 ENTRY_POINT = "JXL"
 
@@ -60,15 +61,16 @@ def main() -> int:
                    args.directory]
     print(f"flake8 on {args.directory}, --jobs {args.jobs}; load average before: {load()}; "
           f"median of {args.repeat} runs")
-    # Interleaved, so a change in the machine's load hits both sides alike.
     without, with_ = [], []
     for _ in range(args.repeat):
-        without.append(median_wall([sys.executable, __file__, "--without"] + flake8_args, 1)[0])
-        with_.append(median_wall([sys.executable, __file__, "--with"] + flake8_args, 1)[0])
-    base, plugged = sorted(without)[len(without) // 2], sorted(with_)[len(with_) // 2]
+        without.append(timed([sys.executable, __file__, "--without"] + flake8_args))
+        with_.append(timed([sys.executable, __file__, "--with"] + flake8_args))
+    base, plugged = median(without), median(with_)
+    print(header())
     print(row("flake8, default checks, JXL plugin left out", base, base))
     print(row("flake8, default checks + JXL plugin", plugged, base,
-              f"the plugin adds {100 * (plugged / base - 1):.1f}%"))
+              f"the plugin adds {100 * (plugged.wall / base.wall - 1):.1f}% wall, "
+              f"{100 * (plugged.cpu / base.cpu - 1):.1f}% cpu"))
     print(f"load average after: {load()}")
     return 0
 
