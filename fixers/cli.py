@@ -23,12 +23,17 @@ Exit codes:
   over 1.
 
 The command never exits 0 while a finding remains.
+
+Files run in parallel (``-j N``, default one process per core; ``parallel.py``), unchanged ones
+are answered from ``.jaxloop_cache/`` (``--no-cache``; ``cache.py``), and everything is printed
+here, in path order, after the workers are done.
 """
 from __future__ import annotations
 
 import argparse
 import re
 import sys
+import time
 from dataclasses import dataclass, field, replace
 from typing import Optional, Sequence, TextIO
 
@@ -36,12 +41,16 @@ from jaxloop_lint import Diagnostic, __version__
 from jaxloop_lint.diagnostics import Applicability
 from jaxloop_lint.project_config import ConfigError
 
+from . import parallel
+from .cache import Cache, default_directory
 from .discovery import STDIN, collect
-from .runner import CHECK, DIFF, WRITE, FileResult, Options, analyse, process_file, unified_diff
 from .edits import TextEdit
 from .formats import FORMATS, Finding, render
+from .progress import Progress
+from .runner import CHECK, DIFF, WRITE, FileResult, Options, analyse, unified_diff
 from .settings import Resolver
 from .sources import FileError, from_bytes
+from .summary import breakdown, files_line, plural
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
@@ -73,6 +82,16 @@ def _name_list(value: str) -> tuple[str, ...]:
     return tuple(n.strip() for n in value.split(",") if n.strip())
 
 
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return jobs
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jaxloop-fix",
@@ -100,8 +119,15 @@ def build_parser() -> argparse.ArgumentParser:
                              "(with each fix as an edit), github (Actions annotations)")
     parser.add_argument("--show-fixes", action="store_true",
                         help="print each applied fix (in --diff mode: each fix the diff makes)")
+    parser.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                        help="processes to run (default: one per core)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="neither read nor write the result cache")
+    parser.add_argument("--cache-dir", metavar="DIR", default=None,
+                        help="where cached results live (default: $JAXLOOP_CACHE_DIR, else "
+                             ".jaxloop_cache in the current directory)")
     parser.add_argument("-q", "--quiet", action="store_true",
-                        help="no summary line; findings and errors are still printed")
+                        help="no progress and no summary; findings and errors are still printed")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -117,6 +143,7 @@ class Run:
     errors: int = 0
     edits: dict[tuple, TextEdit] = field(default_factory=dict)  # --output-format json / sarif
     files: int = 0
+    cached: int = 0
 
     def error(self, path: str, reason: str) -> None:
         self.errors += 1
@@ -125,6 +152,7 @@ class Run:
     def add(self, result: FileResult) -> None:
         """Print one file's error, diff and applied fixes, and count its findings."""
         self.files += 1
+        self.cached += result.cached
         if result.error is not None:
             self.error(result.path, result.error)
             return
@@ -159,12 +187,17 @@ class Run:
             return EXIT_FINDINGS
         return EXIT_CLEAN
 
-    def summary(self) -> str:
+    def summary(self, seconds: float) -> list[str]:
+        """The closing summary; its last line is the totals."""
+        return breakdown(self.remaining + self.applied) + [
+            files_line(self.files, self.cached, seconds), self.totals()]
+
+    def totals(self) -> str:
         total = len(self.remaining) + len(self.applied)
         # An unsafe fix that was left for lack of --unsafe-fixes.
         unsafe_available = sum(1 for d in self.remaining
                                if d.fix is not None and not self._would_apply(d))
-        parts = [_plural(total, "finding")]
+        parts = [plural(total, "finding")]
         if self.args.check:
             parts[0] += f", {sum(1 for d in self.remaining if self._would_apply(d))} fixable"
         elif self.args.diff:
@@ -174,16 +207,12 @@ class Run:
         if unsafe_available:
             parts[0] += f" ({unsafe_available} more with --unsafe-fixes)"
         if self.errors:
-            parts.append(_plural(self.errors, "file error"))
+            parts.append(plural(self.errors, "file error"))
         return ", ".join(parts)
 
 
 def _key(d: Diagnostic) -> tuple:
     return d.path, d.line, d.col, d.code
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _write(stream: TextIO, text: str) -> None:
@@ -230,6 +259,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         _write(sys.stderr, "jaxloop-fix: error: --output-format needs --check\n")
         return EXIT_ERROR
 
+    start = time.monotonic()
     stdin_to_stdout = STDIN in args.paths and not (args.check or args.diff)
     run = Run(args, _options(args), _resolver(args),
               sys.stderr if (args.diff or stdin_to_stdout) else sys.stdout)
@@ -247,15 +277,27 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     if STDIN in args.paths:
         _process_stdin(run)
-    for path in files:
-        run.add(process_file(path, options[path]))
+    cache = None
+    if files and not args.no_cache:
+        cache = Cache.open(args.cache_dir or default_directory())
+    progress = Progress(sys.stderr, len(files), enabled=not args.quiet)
+    try:  # each file with its own options ([tool.jaxloop] of its project, per-file-ignores)
+        results = parallel.run(
+            files, {path: options[path] for path in files},
+            args.jobs or parallel.default_jobs(), cache,
+            on_result=lambda r: progress.update(len(r.remaining) + len(r.applied)))
+    finally:
+        progress.close()
+    for result in results:  # in path order, whatever order the workers finished in
+        run.add(result)
 
     _write(run.report, render(args.output_format,
                               [Finding(d, run.edits.get(_key(d))) for d in run.remaining]))
     if not args.quiet:
         if not files and STDIN not in args.paths and not path_errors:
             _write(sys.stderr, "warning: no Python files found\n")
-        _write(sys.stderr, run.summary() + "\n")
+        for line in run.summary(time.monotonic() - start):
+            _write(sys.stderr, line + "\n")
     return run.exit_code()
 
 

@@ -5,13 +5,9 @@ import codecs
 import io
 import os
 import stat
-import tempfile
 import tokenize
 from dataclasses import dataclass
 from typing import Optional
-
-from jaxloop_lint import SourceError
-from jaxloop_lint.core import decode
 
 
 class FileError(Exception):
@@ -46,6 +42,8 @@ class Source:
 
 
 def from_bytes(path: str, data: bytes, st: Optional[os.stat_result] = None) -> Source:
+    from jaxloop_lint.core import SourceError, decode  # the analysis loads only when needed
+
     try:
         text = decode(data)
     except SourceError as exc:
@@ -101,6 +99,8 @@ def _unchanged_since_read(src: Source, target: str) -> bool:
 
 def write_source(src: Source, fixed: str) -> None:
     """Replace the file atomically with ``fixed``. Raises ``FileError``."""
+    import tempfile
+
     payload = src.encode(fixed)
     target = os.path.realpath(src.path)  # replace a symlink's target, not the link
     if not os.access(target, os.W_OK):

@@ -60,7 +60,7 @@ def lint_tree(tree: ast.Module, lines: Sequence[str], path: str = "<string>",
     """Lint an already parsed module (flake8 hands plugins the tree and the lines)."""
     config = config or Config()
     try:
-        model = analyze(tree, config.extra_jit_decorators, config.flax_api)
+        model = analyze(tree, config.extra_jit_decorators, lines, config.flax_api)
         if not model.index.imports.mentions_jax():
             return []
         findings = list(rules.run(model))
@@ -81,6 +81,8 @@ def lint_tree(tree: ast.Module, lines: Sequence[str], path: str = "<string>",
             message += f"; no automatic fix: {f.plan.reason}"
         out.append(Diagnostic(f.code, line, col, message, path, end_line, end_col, fix))
     out.sort(key=lambda d: (d.line, d.col, d.code))
+    if all(d.fix is None for d in out):
+        model.index.release()  # no plan refers to the analysis: free it without the GC
     return _dedupe(out)
 
 

@@ -63,3 +63,10 @@ def pytest_runtest_setup(item):
 @pytest.fixture
 def rnn_program() -> str:
     return RNN_PROGRAM
+
+
+@pytest.fixture(autouse=True)
+def _private_result_cache(tmp_path_factory, monkeypatch):
+    """Each test gets its own jaxloop-fix cache, so no result leaks from one test to another
+    (and none into the working tree)."""
+    monkeypatch.setenv("JAXLOOP_CACHE_DIR", str(tmp_path_factory.mktemp("jaxloop_cache")))

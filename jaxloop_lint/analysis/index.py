@@ -3,17 +3,49 @@ matter (transforms and lax loops). Everything later looks things up here instead
 from __future__ import annotations
 
 import ast
+import bisect
+import re
 from dataclasses import dataclass, field
-from typing import Optional, Union
+from typing import Optional, Sequence, Union
 
 from . import jaxapi
 from .imports import ImportMap
+from .walk import child_nodes
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 
 # Last names of the calls the index keeps (resolved to qualified names once imports are known).
 _CALL_TAILS = {q.rsplit(".", 1)[1] for q in list(jaxapi.TRANSFORMS) + list(jaxapi.LAX_CALLS)
                + list(jaxapi.KERNEL_CALLS)}
+# A kept call's name as the callee: the word, then (past blanks, newlines, a comment or a line
+# continuation, which only the next token can follow) its ``(``, or the ``)`` closing a
+# parenthesised callee, ``(jax.jit)(f)``. The leading lookahead on the first letters lets the
+# regex engine skip most positions quickly.
+_CALL_TAIL_WORD = re.compile(r"(?=[" + "".join(sorted({t[0] for t in _CALL_TAILS})) + r"])\b(?:"
+                             + "|".join(sorted(_CALL_TAILS))
+                             + r")\b(?=\s*(?:[(\\#]|\)[\s)]*\())")
+
+
+def call_lines(lines: Sequence[str]) -> Optional[list[int]]:
+    """The (1-based) lines where a kept call's name appears as a callee, or ``None``
+    when that cannot be told from the text (non-ASCII identifiers are NFKC-normalised)."""
+    text = "".join(lines)
+    if not text.isascii():
+        return None
+    out: list[int] = []
+    line, pos = 1, 0
+    for match in _CALL_TAIL_WORD.finditer(text):
+        line += text.count("\n", pos, match.start())
+        pos = match.start()
+        if not out or out[-1] != line:
+            out.append(line)
+    return out
+
+
+# Statements that hold no statements: when none of their lines names a kept call, the walk has
+# nothing to find inside them.
+_SIMPLE_STATEMENTS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Return,
+                      ast.Delete, ast.Raise, ast.Assert)
 
 
 @dataclass(eq=False)
@@ -84,7 +116,7 @@ class CallSite:
 
 
 class ModuleIndex:
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, lines: Optional[Sequence[str]] = None) -> None:
         self.tree = tree
         self.imports = ImportMap()
         self.functions: list[FunctionInfo] = []
@@ -93,6 +125,9 @@ class ModuleIndex:
         self.classes: dict[str, ClassInfo] = {}
         self.calls: list[CallSite] = []  # transform and lax-loop calls, resolved
         self.purity: dict[FunctionInfo, bool] = {}  # is_pure_function's memo
+        # Expressions on no such line cannot hold a kept call, so the walk skips them: most of
+        # a module's nodes are expressions, and walking them dominated the analysis.
+        self._call_lines = call_lines(lines) if lines is not None else None
         self._build(tree)
 
     # -- the walk ----------------------------------------------------------------------------
@@ -115,9 +150,11 @@ class ModuleIndex:
                 else:
                     self.module_functions[node.name] = info
                 for dec in node.decorator_list:
-                    stack.append((dec, scope, None))
+                    if self._may_hold_call(dec):
+                        stack.append((dec, scope, None))
                 for default in node.args.defaults + [d for d in node.args.kw_defaults if d]:
-                    stack.append((default, scope, None))
+                    if self._may_hold_call(default):
+                        stack.append((default, scope, None))
                 for stmt in reversed(node.body):
                     stack.append((stmt, info, None))
                 continue
@@ -128,7 +165,8 @@ class ModuleIndex:
                 else:
                     self.classes.setdefault(node.name, cinfo)
                 for expr in node.bases + node.keywords + node.decorator_list:
-                    stack.append((expr, scope, None))
+                    if not isinstance(expr, ast.expr) or self._may_hold_call(expr):
+                        stack.append((expr, scope, None))
                 for stmt in reversed(node.body):
                     stack.append((stmt, scope, cinfo))
                 continue
@@ -144,8 +182,11 @@ class ModuleIndex:
             elif (kind is ast.Assign or kind is ast.AnnAssign) and scope is not None \
                     and scope.cls is not None:
                 self._note_self_assign(node, scope)
-            for child in ast.iter_child_nodes(node):
-                stack.append((child, scope, cls if kind is ast.ClassDef else None))
+            if isinstance(node, _SIMPLE_STATEMENTS) and not self._may_hold_call(node):
+                continue
+            for child in child_nodes(node):
+                if not isinstance(child, ast.expr) or self._may_hold_call(child):
+                    stack.append((child, scope, cls if kind is ast.ClassDef else None))
         for stmt in tree.body:  # module-level aliases: ``partial = functools.partial``
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
                     and isinstance(stmt.targets[0], ast.Name) \
@@ -159,6 +200,13 @@ class ModuleIndex:
                 site.qualname = qual
                 self.calls.append(site)
 
+    def _may_hold_call(self, expr: Union[ast.expr, ast.stmt]) -> bool:
+        hot = self._call_lines
+        if hot is None:
+            return True
+        i = bisect.bisect_left(hot, expr.lineno)
+        return i < len(hot) and hot[i] <= (expr.end_lineno or expr.lineno)
+
     def _note_self_assign(self, node, method: FunctionInfo) -> None:
         args = method.node.args.posonlyargs + method.node.args.args
         if not args or node.value is None:
@@ -169,6 +217,16 @@ class ModuleIndex:
             if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
                     and target.value.id == self_name):
                 method.cls.self_assigns.setdefault(target.attr, node.value)
+
+    def release(self) -> None:
+        """Break the cycles between functions, their parents and their classes, so the module's
+        tree is freed by reference counting the moment the analysis is dropped (the cyclic
+        collector would otherwise have to walk it). Only for an index nothing else will read."""
+        for fn in list(self.by_node.values()):
+            fn.parent = fn.cls = None
+            fn.children = {}
+        for cls in self.classes.values():
+            cls.methods = {}
 
     def module_names(self) -> set[str]:
         """Names bound at module level (computed once)."""

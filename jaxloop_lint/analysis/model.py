@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from typing import Optional, Sequence
 
 from . import jaxapi
 from .flow import FunctionFacts
@@ -54,8 +55,11 @@ class ModuleModel:
                       key=lambda f: (f.function.node.lineno, f.function.node.col_offset))
 
 
-def analyze(tree: ast.Module, extra_jit=(), flax_api: str = "auto") -> ModuleModel:
-    index = ModuleIndex(tree)
+def analyze(tree: ast.Module, extra_jit=(), lines: Optional[Sequence[str]] = None,
+            flax_api: str = "auto") -> ModuleModel:
+    """``lines`` (the module's source lines), when given, let the index skip expressions that
+    cannot hold a transform or lax call."""
+    index = ModuleIndex(tree, lines)
     traced = TracedFunctions(index, extra_jit)
     bodies = []
     for site in index.calls:

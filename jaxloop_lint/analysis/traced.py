@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from . import jaxapi
 from .flow import FlowWalker, FunctionFacts
 from .index import FunctionInfo, ModuleIndex
 from .jaxapi import ParamMode
 from .values import (ARRAY, STATIC, TRACED_ANY, UNKNOWN, Evaluator, Kind, Val)
+from .walk import walk
 
 # Re-evaluating a function whose call-site values changed is bounded: the lattice is tiny.
 _MAX_EVALS = 3
@@ -44,6 +45,7 @@ class TracedFunctions:
         self.facts: dict[FunctionInfo, FunctionFacts] = {}
         self._neutral_env: dict[FunctionInfo, dict[str, Val]] = {}
         self._busy: set[FunctionInfo] = set()
+        self._usage: dict[ast.AST, tuple[set[str], set[str]]] = {}  # usage_evidence's memo
         self.kernel_roots: set[FunctionInfo] = set()
         self.globals = self._module_globals()
         self._find_roots()
@@ -203,7 +205,6 @@ class TracedFunctions:
         positional = args.posonlyargs + args.args
         first_default = len(positional) - len(args.defaults)
         is_method = fn.cls is not None and fn.self_name is not None
-        arrays, containers = usage_evidence(node, self.index.imports)
         out: dict[str, Val] = {}
         every = [(a, i >= first_default) for i, a in enumerate(positional)]
         every += [(a, d is not None) for a, d in zip(args.kwonlyargs, args.kw_defaults)]
@@ -216,12 +217,19 @@ class TracedFunctions:
                 val = TRACED_ANY
             else:
                 val = UNKNOWN
-            out[arg.arg] = _refine(val, arg.annotation, arg.arg in arrays, arg.arg in containers)
+            out[arg.arg] = _refine(val, arg.annotation, lambda: self._usage_of(node), arg.arg)
         traced_rest = info.mode is ParamMode.ALL_TRACED
         for arg in (args.vararg, args.kwarg):
             if arg is not None:
                 out[arg.arg] = Val(Kind.TRACED if traced_rest else Kind.UNKNOWN, False)
         return out
+
+    def _usage_of(self, node) -> tuple[set[str], set[str]]:
+        # Walking the body is the costly part of a function's parameters: done at most once,
+        # and only for a parameter whose value the call sites and annotation leave open.
+        if node not in self._usage:
+            self._usage[node] = usage_evidence(node, self.index.imports)
+        return self._usage[node]
 
     def _closure_lookup(self, fn: FunctionInfo):
         chain = []
@@ -335,8 +343,10 @@ def _call_params(fn: FunctionInfo, args: list[Val], keywords: dict[str, Val]) ->
     return out
 
 
-def _refine(val: Val, annotation: Optional[ast.expr], array: bool, container: bool) -> Val:
-    """Sharpen a parameter's value with its annotation and with how the body uses it."""
+def _refine(val: Val, annotation: Optional[ast.expr],
+            usage: Callable[[], tuple[set[str], set[str]]], name: str) -> Val:
+    """Sharpen a parameter's value with its annotation and with how the body uses it
+    (``usage()``: the names used as only arrays, and as only containers)."""
     if val.kind <= Kind.SHAPE:
         return val
     if annotation is not None:
@@ -350,10 +360,12 @@ def _refine(val: Val, annotation: Optional[ast.expr], array: bool, container: bo
             return Val(val.kind, False)
         if names & jaxapi.SCALAR_ANNOTATIONS:
             return Val(val.kind, False)
-    if val.array is None and array:
-        return ARRAY
-    if val.array is None and container:
-        return Val(val.kind, False)
+    if val.array is None:
+        arrays, containers = usage()
+        if name in arrays:
+            return ARRAY
+        if name in containers:
+            return Val(val.kind, False)
     return val
 
 
@@ -371,7 +383,7 @@ def usage_evidence(node, imports) -> tuple[set[str], set[str]]:
     element_of: dict[str, str] = {}  # loop target -> the name it iterates
     body = [node.body] if isinstance(node, ast.Lambda) else node.body
     for stmt in body:
-        for sub in ast.walk(stmt):
+        for sub in walk(stmt):
             kind = type(sub)
             if kind is ast.Attribute:
                 value = sub.value
