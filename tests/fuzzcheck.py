@@ -24,7 +24,19 @@ from jaxloop_lint import SourceError, lint_source
 CRASH, NONPARSE, IDEMPOTENCE, UNTOUCHED, EQUIVALENCE, BAD_PROGRAM = (
     "crash", "non-parsing output", "idempotence failure", "untouched file changed",
     "equivalence failure", "invalid generated program")
-FAILURES = (CRASH, NONPARSE, IDEMPOTENCE, UNTOUCHED, EQUIVALENCE, BAD_PROGRAM)
+# kind -> how the campaign counts it
+FAILURES = {CRASH: "crashes", NONPARSE: "non-parsing outputs", IDEMPOTENCE: "idempotence failures",
+            UNTOUCHED: "unfixed files changed", EQUIVALENCE: "equivalence failures",
+            BAD_PROGRAM: "invalid generated programs"}
+
+_DEF = re.compile(r"^([ \t]*)def ", re.MULTILINE)
+
+
+def jax_module(code: str) -> str:
+    """Arbitrary code as the core must analyse it: ``import jax`` first (or the cheap gate skips
+    the file unparsed) and every ``def`` under ``@jax.jit`` (so its body counts as traced)."""
+    return "import jax\n" + _DEF.sub(lambda m: f"{m[1]}@jax.jit\n{m[1]}def ", code)
+
 
 _REFUSAL = re.compile(r"no automatic fix: (.*)$")
 

@@ -26,8 +26,7 @@ SHORT = settings(derandomize=True, deadline=None, database=None, print_blob=True
 @settings(SHORT, max_examples=50)
 @given(code=hypothesmith.from_grammar())
 def test_arbitrary_python(code):
-    # "import jax" first, or the core's cheap gate skips the file without parsing it
-    source = "import jax\n" + code
+    source = fuzzcheck.jax_module(code)
     for unsafe in (False, True):
         outcome = fuzzcheck.check_static(source, unsafe=unsafe)
         assert outcome.ok, f"{outcome.failure}: {outcome.detail}\n--- source:\n{source}"
