@@ -210,7 +210,17 @@ def build(c: Chooser) -> Program:
             features.append("while_float_condition")
     else:
         loop_line = header.line
+    after: list[str] = []
+    if c.chance():      # a second loop in the same function: fresh names must not collide
+        features.append("two_loops")
+        k = c.choice(carries)
+        row = c.choice(["z", "jnp.sum(z)"]) if k.vector else "jnp.sum(z)"
+        after = ["for z in xs:", f"    {k.name} = {k.name} * 0.5 + {row} * 0.1"]
     results = [k.name for k in carries] + [expr for _, expr, _ in outs]
+    if c.choice([False, False, False, True]):   # a name set in the loop, read after it
+        features.append("read_after_loop")
+        results.append(c.choice((["t"] if temp else []) + [header.line.split()[1].strip(",")
+                                                           if not header.is_while else "k"]))
     ret = c.choice(["tuple", "single", "dict"]) if len(results) > 1 else "single"
     if ret == "single":
         ret_line = f"return {results[0]}" if len(results) == 1 else f"return {', '.join(results)}"
@@ -219,8 +229,8 @@ def build(c: Chooser) -> Program:
     else:
         ret_line = "return {" + ", ".join(f"'r{i}': {r}" for i, r in enumerate(results)) + "}"
 
-    fn_body = pre + [loop_line] + _indent(body, 1) + [ret_line]
-    if "w" in " ".join(body) and not nnx_module:
+    fn_body = pre + [loop_line] + _indent(body, 1) + after + [ret_line]
+    if "w @" in " ".join(body) and not nnx_module:
         uses.add("w")
     order = [a for a in ("xs", "ys", "w", "h0", "n") if a in uses]
     # these headers run no step at T=1

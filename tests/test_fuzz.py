@@ -51,7 +51,7 @@ def test_generator_covers_every_part():
     expected = {"for_x", "reversed", "enumerate", "enumerate_reversed", "zip", "zip_enumerate",
                 "range_shape", "range_len", "range_from1", "range_step", "range_negative",
                 "range_traced", "while", "while_float_condition", "nnx", "nested", "break",
-                "continue", "append_axis0", "append_axis1"}
+                "continue", "append_axis0", "append_axis1", "two_loops", "read_after_loop"}
     assert expected <= features, expected - features
 
 
