@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
+import fuzzcheck  # noqa: E402  (imports no jax: the main process only counts)
 CHUNK = {"python": 100, "loops": 25}
 
 
@@ -32,8 +34,6 @@ def _init_worker() -> None:
     os.environ.setdefault("JAX_PLATFORMS", "cpu")
     os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") +
                                " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
-    sys.path.insert(0, str(ROOT / "tests"))
-    sys.path.insert(0, str(ROOT))
     import warnings
     warnings.simplefilter("ignore")  # SyntaxWarnings from generated code, jax deprecations
 
@@ -66,10 +66,12 @@ class Tally:
             self.counts["fix applied"] += 1
         if any(o.detail == "eager" for o in outcomes):
             self.counts["partly fixed, compared eagerly"] += 1
+        if any(o.detail == fuzzcheck.PYTHON_SCALAR for o in outcomes):
+            self.counts[fuzzcheck.PYTHON_SCALAR] += 1
         for o in outcomes:
             if not o.ok:
                 self.counts[o.failure] += 1
-                self.failures.append((ident, o.failure, source, o.fixed or "", o.detail))
+                self.failures.append((ident, o.failure, source, first.fixed or "", o.detail))
                 break
 
     def merge(self, other: "Tally") -> None:
@@ -82,7 +84,6 @@ class Tally:
 
 
 def run_loops(first: int, count: int) -> Tally:
-    import fuzzcheck
     import loopgen
 
     tally = Tally()
@@ -97,7 +98,6 @@ def run_loops(first: int, count: int) -> Tally:
 
 
 def run_python(seed: int, count: int) -> Tally:
-    import fuzzcheck
     import hypothesmith
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as hseed
@@ -145,8 +145,6 @@ def save_failures(tally: Tally, out: Path) -> None:
 
 
 def report(name: str, tally: Tally, seconds: float) -> None:
-    import fuzzcheck
-
     print(f"== {name}: {tally.programs} programs ({len(tally.hashes)} distinct) in "
           f"{seconds:.0f} s")
     for kind, label in fuzzcheck.FAILURES.items():
@@ -156,6 +154,9 @@ def report(name: str, tally: Tally, seconds: float) -> None:
     if tally.counts["partly fixed, compared eagerly"]:
         print(f"  {'  of which compared eagerly':<36} {tally.counts['partly fixed, compared eagerly']}"
               "   (a loop left alone raises under jit, as before)")
+    if tally.counts[fuzzcheck.PYTHON_SCALAR]:
+        print(f"  {'  of which weak_type not compared':<36} {tally.counts[fuzzcheck.PYTHON_SCALAR]}"
+              "   (a Python float carry no step updated)")
     if tally.rejected:
         print(f"  {'rejected by the core (SourceError)':<36} {sum(tally.rejected.values())}")
         for reason, n in tally.rejected.most_common():
@@ -178,8 +179,6 @@ def main(argv=None) -> int:
     strategies = [args.only] if args.only else ["python", "loops"]
     per = {s: args.n // len(strategies) + (i < args.n % len(strategies))
            for i, s in enumerate(strategies)}
-    sys.path.insert(0, str(ROOT / "tests"))
-    sys.path.insert(0, str(ROOT))
     failed = 0
     total = Tally()
     ctx = multiprocessing.get_context("spawn")  # no fork after jax is imported

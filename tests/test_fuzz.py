@@ -102,3 +102,16 @@ def test_check_runs_compares_partial_fixes_eagerly():
 def test_check_static_reports_rejected_input_without_failing():
     outcome = fuzzcheck.check_static("import jax\ndef f(:\n", unsafe=True)
     assert outcome.ok and "syntax error" in outcome.rejected
+
+
+def test_python_float_carry_no_step_updated_is_not_a_failure():
+    """Campaign seed 1058: every step hits `continue`, so the eager original returns the Python
+    float 0.0 (weak-typed); the scan returns float32 0.0. Same value, dtype and shape."""
+    program = loopgen.from_seed(1058)
+    assert "continue" in program.features and "h = 0.0" in program.source
+    outcome = fuzzcheck.check_static(program.source, unsafe=True)
+    assert outcome.applied
+    assert fuzzcheck.check_runs(program, outcome.fixed).detail == fuzzcheck.PYTHON_SCALAR
+    wrong = outcome.fixed.replace("h = 0.0", "h = 1.0")
+    assert wrong != outcome.fixed
+    assert fuzzcheck.check_runs(program, wrong).failure == fuzzcheck.EQUIVALENCE
