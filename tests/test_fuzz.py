@@ -7,14 +7,13 @@ from __future__ import annotations
 import os
 import sys
 
+import hypothesmith
 import pytest
 from hypothesis import HealthCheck, given, settings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fuzzcheck  # noqa: E402
 import loopgen  # noqa: E402
-
-hypothesmith = pytest.importorskip("hypothesmith")
 
 # hypothesmith writes code such as `1()` that compiles with a SyntaxWarning
 pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
