@@ -13,6 +13,8 @@ from jaxloop_lint.noqa import is_suppressed
 from jaxloop_lint.positions import physical_lines
 from jaxloop_lint.selection import selected
 
+from .spans import check_outside_spans
+
 # A loop nest deeper than this is not rewritten in one run.
 MAX_ROUNDS = 8
 
@@ -66,6 +68,7 @@ def fix_source(source: str, path: str = "<string>", *, config: Optional[Config] 
             ast.parse(new)
         except SyntaxError as exc:  # never hand back code that does not parse
             raise SourceError(f"internal error: a fix produced invalid code ({exc.msg})") from None
+        check_outside_spans(current, new, applied)
         result.applied.extend(applied)
         current = new
         if only is not None:

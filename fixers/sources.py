@@ -103,6 +103,8 @@ def write_source(src: Source, fixed: str) -> None:
 
     payload = src.encode(fixed)
     target = os.path.realpath(src.path)  # replace a symlink's target, not the link
+    if not os.path.lexists(target):
+        raise FileError("changed while fixing; not written")  # deleted since it was read
     if not os.access(target, os.W_OK):
         raise FileError("file is not writable; not written")
     directory = os.path.dirname(target) or "."

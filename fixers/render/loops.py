@@ -36,10 +36,13 @@ def render_loop(plan: LoopPlan, loop: Union[cst.For, cst.While],
     statements = list(loop.body.body)
     # Take the appends out last-first, so each index into the body stays valid.
     items: dict[int, str] = {}
+    orphans: list[cst.EmptyLine] = []  # comments of a removed last statement: above the return
     located = [(_index_of(body_positions, cst_pos(lines, out.append)), n)
                for n, out in enumerate(plan.outputs)]
     for where, n in sorted(located, reverse=True):
-        statements, items[n] = _take_output(statements, where, plan.outputs[n], plan, names)
+        statements, items[n], kept = _take_output(statements, where, plan.outputs[n], plan,
+                                                  names)
+        orphans = kept + orphans
     ys = [items[n] for n in range(len(plan.outputs))]
     if plan.form == SCAN and plan.stop is not None:
         where = _index_of(body_positions, cst_pos(lines, plan.stop))
@@ -52,7 +55,8 @@ def render_loop(plan: LoopPlan, loop: Union[cst.For, cst.While],
         x_param, x_unpack = _step_input(plan.step_target, names)
         body = carry.unpack() + x_unpack + statements
         ys_expr = "None" if not ys else ys[0] if len(ys) == 1 else f"({', '.join(ys)})"
-        body.append(_stmt(f"return {carry.expr}, {ys_expr}"))
+        body.append(_stmt(f"return {carry.expr}, {ys_expr}").with_changes(
+            leading_lines=orphans))
         lhs_ys = "_" if not ys else plan.outputs[0].name if len(ys) == 1 else (
             "(" + ", ".join(o.name for o in plan.outputs) + ")")
         xs = plan.xs[0] if len(plan.xs) == 1 else f"({', '.join(plan.xs)})"
@@ -62,7 +66,8 @@ def render_loop(plan: LoopPlan, loop: Union[cst.For, cst.While],
         step = names.fresh(f"{base}_step")
         x_param, x_unpack = _step_input(plan.step_target, names)
         ys_expr = ys[0] if len(ys) == 1 else f"({', '.join(ys)})"
-        body = x_unpack + statements + [_stmt(f"return {ys_expr}")]
+        body = x_unpack + statements + [_stmt(f"return {ys_expr}").with_changes(
+            leading_lines=orphans)]
         lhs_ys = ", ".join(o.name for o in plan.outputs)
         xs = plan.xs[0] if len(plan.xs) == 1 else f"({', '.join(plan.xs)})"
         defs = [_def(step, [x_param], body, loop)]
@@ -179,7 +184,10 @@ def _render_skip(plan: LoopPlan, loop, statements, where: int, base: str,
 def _flag_line(name: str, check: cst.If) -> cst.SimpleStatementLine:
     """``if cond: break`` -> ``name = cond``, keeping the comments around the ``if``."""
     test = cst.Module([]).code_for_node(check.test)
-    line = _stmt(f"{name} = {test}").with_changes(leading_lines=check.leading_lines)
+    jump = check.body.body[0] if isinstance(check.body, cst.IndentedBlock) else None
+    inner = _comment_lines(jump) if jump is not None else []  # ``break  # why``
+    line = _stmt(f"{name} = {test}").with_changes(
+        leading_lines=list(check.leading_lines) + inner)
     comment = getattr(check.body, "header", None) or getattr(check.body, "trailing_whitespace",
                                                              None)
     return line.with_changes(trailing_whitespace=comment) if comment is not None else line
@@ -236,21 +244,32 @@ def _take_output(statements, where: int, out: Output, plan: LoopPlan, names: Nam
     stmt = statements[where]
     later = plan.loop.node.body[plan.loop.node.body.index(out.append) + 1:]
     value = out.value
+    commented = any(line.comment for line in stmt.leading_lines) \
+        or stmt.trailing_whitespace.comment is not None
     if isinstance(value, ast.Name) and value.id not in stores(later):
         rest = statements[:where] + statements[where + 1:]
-        if stmt.leading_lines and where < len(statements) - 1:
+        kept = _comment_lines(stmt)
+        if where < len(rest):  # the comments move to the next statement
             nxt = rest[where]
-            rest[where] = nxt.with_changes(leading_lines=list(stmt.leading_lines)
-                                           + list(nxt.leading_lines))
-        return rest, value.id
+            rest[where] = nxt.with_changes(leading_lines=kept + list(nxt.leading_lines))
+            kept = []
+        return rest, value.id, kept
     call = stmt.body[0].value
-    if where == len(statements) - 1 and not stmt.leading_lines:
+    if where == len(statements) - 1 and not stmt.leading_lines and not commented:
         # The last statement of the step: return the appended expression itself.
-        return statements[:where], cst.Module([]).code_for_node(call.args[0].value)
+        return statements[:where], cst.Module([]).code_for_node(call.args[0].value), []
     tmp = names.fresh(f"{out.name}_t")
     assign = stmt.with_changes(body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(tmp))],
                                                 value=call.args[0].value)])
-    return statements[:where] + [assign] + statements[where + 1:], tmp
+    return statements[:where] + [assign] + statements[where + 1:], tmp, []
+
+
+def _comment_lines(stmt) -> list[cst.EmptyLine]:
+    """A removed statement's comments, as lines to put above the statement that follows."""
+    lines = [line for line in stmt.leading_lines if line.comment is not None]
+    if stmt.trailing_whitespace.comment is not None:
+        lines.append(cst.EmptyLine(comment=stmt.trailing_whitespace.comment))
+    return lines
 
 
 def _def(name: str, params: list[str], body: list[cst.BaseStatement],
