@@ -60,7 +60,11 @@ def fix_source(source: str, path: str = "<string>", *, config: Optional[Config] 
         if not todo:
             result.remaining = diags
             break
-        new, applied = render_fixes(current, todo)
+        try:
+            new, applied = render_fixes(current, todo)
+        except RecursionError:  # libcst recurses on deep expressions that ast handles
+            raise SourceError("too deeply nested for the rewriter (libcst); nothing fixed; "
+                              "the findings stand") from None
         if not applied or new == current:
             result.remaining = diags
             break

@@ -65,21 +65,9 @@ def _deep(kind: str, n: int) -> str:
 DEEP_KINDS = ["binop", "power", "unary", "not", "ifexp", "attr", "subscript", "lambda", "parens",
               "calls", "boolop", "strings"]
 # libcst nests `a and b and ...`, implicit string concatenation and lambda chains, and its
-# validation recurses: RecursionError escapes fix_source (the CLI reports "internal error").
-LIBCST_RECURSION = {("boolop", 400), ("boolop", 3000), ("strings", 400), ("strings", 3000),
-                    ("lambda", 400)}
-
-
+# validation recurses: fix_source turns the RecursionError into a one-line SourceError.
 def _deep_params():
-    out = []
-    for n in (400, 3000):
-        for kind in DEEP_KINDS:
-            marks = [pytest.mark.xfail(strict=True, reason=(
-                "RecursionError escapes fix_source from libcst (MetadataWrapper/_validate) on "
-                f"{kind} nested {n} deep; the core's lint handles it"))] \
-                if (kind, n) in LIBCST_RECURSION else []
-            out.append(pytest.param(kind, n, marks=marks, id=f"{kind}-{n}"))
-    return out
+    return [pytest.param(kind, n, id=f"{kind}-{n}") for n in (400, 3000) for kind in DEEP_KINDS]
 
 
 @pytest.mark.parametrize("kind, n", _deep_params())
@@ -119,8 +107,7 @@ def test_deep_nesting_flake8_plugin(n):
 def test_deep_nesting_cli(tmp_path):
     for kind in DEEP_KINDS:
         for n in (400, 3000):
-            if (kind, n) not in LIBCST_RECURSION:
-                (tmp_path / f"{kind}_{n}.py").write_text(_deep(kind, n))
+            (tmp_path / f"{kind}_{n}.py").write_text(_deep(kind, n))
     proc = jaxloop_fix("--unsafe-fixes", tmp_path)
     assert_no_traceback(proc)
     errors = error_lines(proc.stderr)
