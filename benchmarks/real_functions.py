@@ -6,11 +6,9 @@ Usage: python benchmarks/real_functions.py CORPUS_ROOT
 CORPUS_ROOT holds the repositories as <owner>+<name>/ (google+flax, jax-ml+jax).
 """
 import ast
-import importlib.util
 import os
 import pathlib
 import sys
-import tempfile
 import textwrap
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -21,6 +19,7 @@ import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 from fixers.apply import fix_source
 from equivalence import check_equivalent
+from fix_payoff import load  # noqa: E402  (benchmarks/ is on sys.path as the script's dir)
 
 def extract(path, qual, prelude="", line=None):
     """The function ``qual`` (the one around ``line``) with the file's jax/numpy imports."""
@@ -33,15 +32,6 @@ def extract(path, qual, prelude="", line=None):
     decos = "".join("@" + ast.get_source_segment(src, d) + "\n" for d in node.decorator_list)
     keep = [i for i in imports if "jax" in i or "numpy" in i or "functools" in i]
     return "\n".join(keep) + "\n" + prelude + "\n\n" + textwrap.dedent(decos) + fn + "\n"
-
-def load(text, name):
-    """Import ``text`` as a module of its own (from a temporary directory)."""
-    path = pathlib.Path(tempfile.mkdtemp()) / f"{name}.py"
-    path.write_text(text)
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 k = jax.random.key(0)
 cases = [

@@ -5,6 +5,8 @@ import ast
 import builtins
 import keyword
 
+from jaxloop_lint.analysis.names import fresh_name
+
 
 class Names:
     def __init__(self, source: str) -> None:
@@ -27,9 +29,4 @@ class Names:
         return child
 
     def fresh(self, base: str) -> str:
-        base = base.strip("_") or "loop"
-        name, n = base, 2
-        while name in self.taken:
-            name, n = f"{base}_{n}", n + 1
-        self.taken.add(name)
-        return name
+        return fresh_name(base, self.taken, default="loop")

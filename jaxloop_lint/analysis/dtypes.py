@@ -33,7 +33,7 @@ _INT_OPS = (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod, ast.BitAnd, ast.B
             ast.BitXor, ast.LShift, ast.RShift)
 
 
-def _dtype_name(expr: ast.expr, imports: ImportMap) -> Optional[str]:
+def _dtype_name(expr: ast.expr) -> Optional[str]:
     """``jnp.int32`` / ``np.int32`` / ``int`` / ``"int32"`` -> ``int32``."""
     if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
         return expr.value
@@ -44,8 +44,8 @@ def _dtype_name(expr: ast.expr, imports: ImportMap) -> Optional[str]:
     return None
 
 
-def _is_int_dtype(expr: Optional[ast.expr], imports: ImportMap) -> bool:
-    return expr is not None and _dtype_name(expr, imports) in _INT_DTYPES
+def _is_int_dtype(expr: Optional[ast.expr]) -> bool:
+    return expr is not None and _dtype_name(expr) in _INT_DTYPES
 
 
 def _call_name(call: ast.Call, imports: ImportMap) -> Optional[str]:
@@ -78,7 +78,7 @@ def strong_integer_start(expr: Optional[ast.expr], imports: ImportMap) -> bool:
             position = 2 if name in ("full", "full_like") else 1
             if len(expr.args) > position:
                 dtype = expr.args[position]
-        return _is_int_dtype(dtype, imports)
+        return _is_int_dtype(dtype)
     return False
 
 
@@ -115,7 +115,7 @@ def non_integer_part(expr: ast.expr, int_names: set[str],
         return None
     if isinstance(expr, ast.Call):
         if isinstance(expr.func, ast.Attribute) and expr.func.attr == "astype" and expr.args:
-            return None if _is_int_dtype(expr.args[0], imports) else expr
+            return None if _is_int_dtype(expr.args[0]) else expr
         name = _call_name(expr, imports)
         if name in _INT_RESULT_CALLS or name in _INT_DTYPES:
             return None

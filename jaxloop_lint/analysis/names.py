@@ -139,3 +139,26 @@ def _stmt(stmt, defined: set[str], found: set[str]) -> set[str]:
         if isinstance(child, ast.expr):
             _read(child, defined, found)
     return defined
+
+
+def fresh_name(base: str, taken: set[str], default: str = "value") -> str:
+    """``base``, or ``base_2``, ``base_3``, ...: the first not in ``taken`` (which gets it)."""
+    base = base.strip("_") or default
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}_{n}", n + 1
+    taken.add(name)
+    return name
+
+
+def bound_names(node: ast.AST) -> set[str]:
+    """Every name ``node`` binds or reads, its parameters, and the defs and classes in it."""
+    out = set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name):
+            out.add(n.id)
+        elif isinstance(n, ast.arg):
+            out.add(n.arg)
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(n.name)
+    return out

@@ -20,7 +20,7 @@ from .edits import (INSERT_AFTER, INSERT_BEFORE, PREPEND_BODY, RENAME_PARAM, REP
                     REPLACE_STMT, Edit, EditPlan)
 from .index import ModuleIndex
 from .lax_bodies import BodyFacts
-from .names import walk_scope
+from .names import bound_names, fresh_name, walk_scope
 from .plan import Refusal
 
 _ARRAY_ATTRS = {"shape", "dtype", "ndim", "size", "T", "mT", "real", "imag"}
@@ -126,19 +126,8 @@ class _Body:
     def fresh(self, base: str) -> str:
         """A name no code in the enclosing function (body included) uses, nor an import."""
         if not hasattr(self, "_taken"):
-            node = self.scope.node
-            self._taken = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-            self._taken |= {n.arg for n in ast.walk(node) if isinstance(n, ast.arg)}
-            self._taken |= {n.name for n in ast.walk(node)
-                            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
-                                              ast.ClassDef))}
-            self._taken |= set(self.index.imports.names)
-        base = base.lstrip("_") or "value"
-        name, n = base, 2
-        while name in self._taken:
-            name, n = f"{base}_{n}", n + 1
-        self._taken.add(name)
-        return name
+            self._taken = bound_names(self.scope.node) | set(self.index.imports.names)
+        return fresh_name(base, self._taken)
 
 
 def hoist_plan(index: ModuleIndex, facts: BodyFacts, attr: str,
