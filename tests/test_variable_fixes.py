@@ -1,13 +1,40 @@
-"""How the Variable fixes spell reads and write-backs (``flax-api``), and the edit plans' all-or-
-nothing rendering. The equivalence of the rewrites is proved by the golden pairs."""
+"""How the Variable fixes spell reads and write-backs (``flax-api``). Every fixed program here
+is also run: under nnx.jit against the original under ``jax.disable_jit()`` (the only place a
+Variable write in a lax body runs), output and Variable state compared."""
 from __future__ import annotations
 
 import textwrap
 
+import numpy as np
 import pytest
 
 from fixers.apply import fix_source
 from jaxloop_lint import Config
+
+jax = pytest.importorskip("jax")
+nnx = pytest.importorskip("flax.nnx")
+
+
+def assert_runs_like_original(source: str, fixed: str) -> None:
+    """``Counter()(h)``: the fixed module under nnx.jit equals the original run eagerly."""
+    import warnings
+
+    def build(text):
+        namespace: dict = {}
+        exec(compile(text, "<fixture>", "exec"), namespace)
+        return namespace["Counter"]()
+
+    h = jax.numpy.arange(2.0)
+    original = build(source)
+    with jax.disable_jit(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # the legacy file's own .value
+        expected = original(h)
+    rewritten = build(fixed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        got = nnx.jit(lambda m, x: m(x))(rewritten, h)
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
+    np.testing.assert_allclose(rewritten.n.get_value(), original.n.get_value())
 
 LEGACY = textwrap.dedent('''\
     import jax
@@ -37,6 +64,7 @@ LEGACY = textwrap.dedent('''\
 ])
 def test_flax_api_spelling(api, read, write):
     fixed = fix_source(LEGACY, config=Config(flax_api=api)).fixed
+    assert_runs_like_original(LEGACY, fixed)
     assert f"(h, {read}))" in fixed
     assert write in fixed
     assert ("w = self.w[...]" in fixed) == (api == "current")
@@ -45,6 +73,7 @@ def test_flax_api_spelling(api, read, write):
 def test_auto_is_current_when_the_file_uses_the_new_api():
     source = LEGACY.replace("return self.w.value @ h", "return self.w[...] @ h")
     fixed = fix_source(source).fixed
+    assert_runs_like_original(source, fixed)
     assert "(h, self.n[...]))" in fixed and "self.n.set_value(n)" in fixed
 
 
@@ -54,10 +83,11 @@ def test_unknown_flax_api_is_rejected():
 
 
 def test_write_on_a_one_line_suite():
-    """``if c: self.n.value += 1.0`` sits on a one-line suite: the write is rewritten in place
-    (the plan lands whole) and the condition stays."""
+    """``if h.ndim == 1: self.n.value += 1.0`` (a static condition) on a one-line suite: the
+    write is rewritten in place (the plan lands whole) and the condition stays."""
     source = LEGACY.replace("            self.n.value += 1.0\n",
-                            "            if i > 0: self.n.value += 1.0\n")
+                            "            if h.ndim == 1: self.n.value += 1.0\n")
     assert source != LEGACY
     fixed = fix_source(source).fixed
-    assert "if i > 0: n += 1.0" in fixed and "self.n.value = n" in fixed
+    assert_runs_like_original(source, fixed)
+    assert "if h.ndim == 1: n += 1.0" in fixed and "self.n.value = n" in fixed

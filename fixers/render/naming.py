@@ -5,22 +5,15 @@ import ast
 import builtins
 import keyword
 
-from jaxloop_lint.analysis.names import fresh_name
+from jaxloop_lint.analysis.names import bound_names, fresh_name
 
 
 class Names:
     def __init__(self, source: str) -> None:
         tree = ast.parse(source)
-        self.taken = set(dir(builtins)) | set(keyword.kwlist)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Name):
-                self.taken.add(node.id)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                self.taken.add(node.name)
-            elif isinstance(node, ast.arg):
-                self.taken.add(node.arg)
-            elif isinstance(node, ast.alias):
-                self.taken.add((node.asname or node.name).split(".")[0])
+        self.taken = set(dir(builtins)) | set(keyword.kwlist) | bound_names(tree)
+        self.taken |= {(node.asname or node.name).split(".")[0] for node in ast.walk(tree)
+                       if isinstance(node, ast.alias)}
 
     def scope(self) -> "Names":
         """Names for one function: new names made there do not block other functions."""

@@ -162,3 +162,8 @@ def bound_names(node: ast.AST) -> set[str]:
         elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             out.add(n.name)
     return out
+
+
+def parent_map(root: ast.AST) -> dict[ast.AST, ast.AST]:
+    """Each node under ``root`` -> its parent."""
+    return {child: node for node in ast.walk(root) for child in ast.iter_child_nodes(node)}

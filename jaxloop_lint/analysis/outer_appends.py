@@ -21,14 +21,10 @@ from typing import Union
 from .edits import DELETE_STMT, REPLACE_EXPR, REPLACE_STMT, Edit, EditPlan
 from .index import ModuleIndex
 from .lax_bodies import BodyFacts
-from .names import stores, walk_scope
-from .plan import Refusal
+from .names import parent_map, stores, walk_scope
+from .plan import Refuse as _Refuse, Refusal
 
 _STACKERS = {"jax.numpy.stack", "jax.numpy.array", "jax.numpy.asarray"}
-
-
-class _Refuse(Exception):
-    pass
 
 
 def ys_plan(index: ModuleIndex, facts: BodyFacts, node: ast.AST) -> Union[EditPlan, Refusal]:
@@ -99,7 +95,7 @@ def _ys_plan(index: ModuleIndex, facts: BodyFacts, node: ast.AST) -> EditPlan:
 def _outer_uses(index: ModuleIndex, scope_node, body_fn, outs: str, stmt: ast.stmt):
     """``outs = []`` before the scan statement and the one ``jnp.stack(outs)`` after it."""
     init = consumer = None
-    parents = {c: p for p in ast.walk(scope_node) for c in ast.iter_child_nodes(p)}
+    parents = parent_map(scope_node)
     for n in walk_scope(scope_node):
         if not (isinstance(n, ast.Name) and n.id == outs):
             continue

@@ -16,7 +16,7 @@ from . import dtypes, jaxapi
 from .flow import FunctionFacts
 from .index import FunctionInfo, ModuleIndex
 from .loops import LoopKind, LoopModel
-from .names import loads, reads_before_writes, stores, target_names, walk_scope
+from .names import loads, parent_map, reads_before_writes, stores, target_names, walk_scope
 from .values import Kind
 from ..diagnostics import Applicability
 
@@ -119,8 +119,11 @@ class Refusal:
 Plan = Union[LoopPlan, Refusal]
 
 
-class _Refuse(Exception):
-    pass
+class Refuse(Exception):
+    """Raised by a planner with the reason there is no fix; caught and turned into a Refusal."""
+
+
+_Refuse = Refuse
 
 
 def plan_loop(index: ModuleIndex, facts: FunctionFacts, loop: LoopModel) -> Plan:
@@ -316,7 +319,7 @@ class _Planner:
         binds = [n for n in walk_scope(self.fn.node) if isinstance(n, ast.Name)
                  and n.id == name and isinstance(n.ctx, ast.Store)]
         return len(binds) == 1 and binds[0].lineno < self.node.lineno and isinstance(
-            _parents(self.fn.node).get(binds[0]), ast.Assign)
+            parent_map(self.fn.node).get(binds[0]), ast.Assign)
 
     def _padded(self, carried, outputs, index, maximum: str, bound: str) -> LoopPlan:
         """Pad and mask: scan over the static maximum, steps past the traced bound keep every
@@ -363,11 +366,12 @@ class _Planner:
         starts = [s.lineno for s in self._body()]
         if len(set(starts)) != len(starts):
             raise _Refuse("the body has statements joined by `;` on one line")
+        # the one ``if cond: break`` / ``continue`` / ``return v`` becomes the done flag
+        allowed = {id(n) for n in ast.walk(self.stop.body[0])} if self.stop is not None else ()
         for stmt in self._body():
             for sub in walk_scope(stmt):
-                if self.stop is not None and (sub is self.stop.body[0] or self._stops_by_return()
-                                              and sub in ast.walk(self.stop.body[0])):
-                    continue  # the one ``if cond: break`` becomes the done flag
+                if id(sub) in allowed:
+                    continue
                 reason = _FORBIDDEN.get(type(sub))
                 if reason is not None and not (
                         isinstance(sub, (ast.Break, ast.Continue)) and _inside_inner_loop(
@@ -448,7 +452,7 @@ class _Planner:
         name = target.id
         env = self.loop.env_after
         for stmt in self._body():
-            parents = _parents(stmt)
+            parents = parent_map(stmt)
             for sub in walk_scope(stmt):
                 if isinstance(sub, ast.Name) and sub.id == name:
                     if isinstance(sub.ctx, ast.Store):
@@ -739,7 +743,7 @@ class _Planner:
     def _consumer(self, name: str) -> tuple[ast.Call, int, bool]:
         end = self.node.end_lineno
         uses = []
-        parents = _parents(self.fn.node)
+        parents = parent_map(self.fn.node)
         for sub in walk_scope(self.fn.node):
             if isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, ast.Load) \
                     and not (self.node.lineno <= sub.lineno <= end):
@@ -859,12 +863,6 @@ def _keyword_or_arg(call: ast.Call, name: str, position: int) -> Optional[ast.ex
     return None
 
 
-def _parents(root: ast.AST) -> dict[ast.AST, ast.AST]:
-    out = {}
-    for node in ast.walk(root):
-        for child in ast.iter_child_nodes(node):
-            out[child] = node
-    return out
 
 
 def _index_owner(name: ast.Name, parents: dict) -> Optional[ast.Subscript]:

@@ -20,16 +20,12 @@ from .edits import (INSERT_AFTER, INSERT_BEFORE, PREPEND_BODY, RENAME_PARAM, REP
                     REPLACE_STMT, Edit, EditPlan)
 from .index import ModuleIndex
 from .lax_bodies import BodyFacts
-from .names import bound_names, fresh_name, walk_scope
-from .plan import Refusal
+from .names import bound_names, fresh_name, parent_map, walk_scope
+from .plan import Refuse as _Refuse, Refusal
 
 _ARRAY_ATTRS = {"shape", "dtype", "ndim", "size", "T", "mT", "real", "imag"}
 _SIMPLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr)
 _ARRAY_CALL_PREFIXES = ("jax.numpy.", "jax.nn.", "jax.lax.", "jax.scipy.", "flax.nnx.")
-
-
-class _Refuse(Exception):
-    pass
 
 
 class VariableAccess:
@@ -82,7 +78,7 @@ class _Body:
             raise _Refuse("the loop call is not in a plain statement")
         self.self_name = self.fn.self_name
         self.cls = self.fn.method_class
-        self.parents = {c: p for p in ast.walk(self.node) for c in ast.iter_child_nodes(p)}
+        self.parents = parent_map(self.node)
 
     def occurrences(self, attr: str) -> list[ast.Attribute]:
         return [n for n in ast.walk(self.node) if isinstance(n, ast.Attribute)
