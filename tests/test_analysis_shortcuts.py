@@ -1,5 +1,6 @@
 """The analysis's shortcuts for speed give what the slow way gives: the index skips expressions
-on lines that name no kept call; a finished analysis with no plan to hand out frees itself."""
+on lines that name no kept call; only functions that hold a loop or an item store, or name one
+that does, are evaluated; a finished analysis with no plan to hand out frees itself."""
 from __future__ import annotations
 
 import ast
@@ -9,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from jaxloop_lint import lint_source
+from jaxloop_lint import lint_source, rules
 from jaxloop_lint.analysis.index import FunctionInfo, ModuleIndex, call_lines
+from jaxloop_lint.analysis.model import analyze
+from jaxloop_lint.positions import physical_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = sorted((ROOT / "tests" / "fixtures").glob("*/*.py")) + sorted(
@@ -79,7 +82,26 @@ def test_call_lines_marks_callees_only():
         v = jax.vmap
     ''') + "u = jax.grad \\\n (f)\n"
     assert call_lines(text.splitlines(True)) == [1, 4, 6]
-    assert call_lines(["x = jax.jit(f)  # caf\u00e9\n"]) is None  # non-ASCII: walk it all
+    # Non-ASCII text that cannot spell an ASCII name keeps the pruning ...
+    assert call_lines(["x = jax.jit(f)  # caf\u00e9 \u2014 \u00d7\n", "\u03b1 = 1\n"]) == [1]
+    # ... a character NFKC folds into name characters stops it: the fullwidth name is ``jit``.
+    assert call_lines(["x = jax.\uff4a\uff49\uff54(f)\n"]) is None
+    assert call_lines(["x = jax.\ufb01t(f)  # the fi ligature\n"]) is None
+    # Lines end at \r\n and at a lone \r as well, as ast counts them.
+    assert call_lines(["a = 1\r", "b = 2\r\n", "x = jax.jit(f)\r"]) == [3]
+    # Past comments (one holding a ``#`` of its own) and a ``#`` in a string before the name.
+    assert call_lines(['s = "#"; y = jax.vmap  # a # b\n', "  # more\n", "  (f)\n"]) == [1]
+    # Words that end in a kept name, and kept names that are not callees, are not marked.
+    assert call_lines(["x = unjit(f) + mapping(g) + jax.jit\n", "y = (vmap)\n"]) == []
+
+
+FOLDED = "import jax\n\n\ndef f(x):\n    return x\n\n\ng = jax.\uff4a\uff49\uff54(f)  # \u00e9\n"
+
+
+def test_a_folded_name_is_still_found():
+    tree = ast.parse(FOLDED)
+    index = ModuleIndex(tree, FOLDED.splitlines(True))
+    assert [site.qualname for site in index.calls] == ["jax.jit"]
 
 
 def live_function_infos() -> int:
@@ -122,3 +144,65 @@ def test_an_analysis_without_plans_is_freed_without_the_cycle_collector():
     finally:
         gc.enable()
     assert left == 0
+
+
+def findings(tree, lines):
+    model = analyze(tree, (), lines)
+    return model, [(f.code, f.node.lineno, f.node.col_offset, f.message,
+                    getattr(f.plan, "description", getattr(f.plan, "reason", None)))
+                   for f in rules.run(model)]
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_the_skipping_analysis_finds_what_the_full_analysis_finds(path):
+    # Without the source lines the analysis walks and evaluates everything.
+    text = path.read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    assert findings(tree, physical_lines(text))[1] == findings(tree, None)[1]
+
+
+REACH = '''\
+import functools
+import jax
+import jax.numpy as jnp
+
+
+def leaf(xs):
+    out = []
+    for i in range(xs.shape[0]):
+        out.append(xs[i] * 2)
+    return jnp.stack(out)
+
+
+def middle(xs):
+    return functools.partial(leaf)(xs)
+
+
+class Net:
+    def helper(self, xs):
+        return middle(xs)
+
+    @functools.partial(jax.jit, static_argnums=0)
+    def __call__(self, xs):
+        return self.helper(xs)
+
+
+@jax.jit
+def unrelated(x):
+    return jnp.tanh(x) + 1
+'''
+
+
+def test_only_functions_that_reach_a_loop_are_evaluated():
+    tree = ast.parse(REACH)
+    lines = physical_lines(REACH)
+    model, found = findings(tree, lines)
+    evaluated = {fn.qualname for fn in model.traced.facts}
+    # The loop is found through a method, a partial and a plain call ...
+    assert sorted(f[0] for f in found) == ["JXL102", "JXL201"]
+    assert {"Net.__call__", "Net.helper", "middle", "leaf"} <= evaluated
+    # ... and the traced function that names none of them is not walked at all.
+    assert "unrelated" not in evaluated
+    full, found_full = findings(tree, None)
+    assert "unrelated" in {fn.qualname for fn in full.traced.facts}
+    assert found_full == found

@@ -4,48 +4,45 @@ from __future__ import annotations
 
 import ast
 import bisect
-import re
 from dataclasses import dataclass, field
 from typing import Optional, Sequence, Union
 
 from . import jaxapi
 from .imports import ImportMap
+from .source_text import SourceText
 from .walk import child_nodes
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 
 # Last names of the calls the index keeps (resolved to qualified names once imports are known).
-_CALL_TAILS = {q.rsplit(".", 1)[1] for q in list(jaxapi.TRANSFORMS) + list(jaxapi.LAX_CALLS)
-               + list(jaxapi.KERNEL_CALLS)}
-# A kept call's name as the callee: the word, then (past blanks, newlines, a comment or a line
-# continuation, which only the next token can follow) its ``(``, or the ``)`` closing a
-# parenthesised callee, ``(jax.jit)(f)``. The leading lookahead on the first letters lets the
-# regex engine skip most positions quickly.
-_CALL_TAIL_WORD = re.compile(r"(?=[" + "".join(sorted({t[0] for t in _CALL_TAILS})) + r"])\b(?:"
-                             + "|".join(sorted(_CALL_TAILS))
-                             + r")\b(?=\s*(?:[(\\#]|\)[\s)]*\())")
+_CALL_TAILS = tuple({q.rsplit(".", 1)[1] for q in list(jaxapi.TRANSFORMS) + list(jaxapi.LAX_CALLS)
+               + list(jaxapi.KERNEL_CALLS)})
 
 
 def call_lines(lines: Sequence[str]) -> Optional[list[int]]:
-    """The (1-based) lines where a kept call's name appears as a callee, or ``None``
-    when that cannot be told from the text (non-ASCII identifiers are NFKC-normalised)."""
-    text = "".join(lines)
-    if not text.isascii():
-        return None
-    out: list[int] = []
-    line, pos = 1, 0
-    for match in _CALL_TAIL_WORD.finditer(text):
-        line += text.count("\n", pos, match.start())
-        pos = match.start()
-        if not out or out[-1] != line:
-            out.append(line)
-    return out
+    """The (1-based) lines where a kept call's name appears as a callee, or ``None`` when that
+    cannot be told from the text (see ``SourceText.searchable``)."""
+    text = SourceText(lines)
+    return text.callee_lines(_CALL_TAILS) if text.searchable else None
 
 
 # Statements that hold no statements: when none of their lines names a kept call, the walk has
 # nothing to find inside them.
 _SIMPLE_STATEMENTS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Return,
                       ast.Delete, ast.Raise, ast.Assert)
+
+
+_JUDGED_STATEMENTS = (ast.For, ast.AsyncFor, ast.While)
+
+
+def _stores_item(target: ast.expr) -> bool:
+    """``x[i] = ...``, also inside ``a, x[i] = ...`` and ``*x[i], = ...``."""
+    kind = type(target)
+    if kind is ast.Subscript:
+        return True
+    if kind is ast.Tuple or kind is ast.List:
+        return any(map(_stores_item, target.elts))
+    return kind is ast.Starred and _stores_item(target.value)
 
 
 @dataclass(eq=False)
@@ -66,6 +63,9 @@ class FunctionInfo:
     parent: Optional["FunctionInfo"]
     cls: Optional[ClassInfo]  # set when the function is a method of this class
     children: dict[str, "FunctionInfo"] = field(default_factory=dict)
+    # Holds (outside nested functions) a loop or an item store: what the rules on traced
+    # functions judge. A function without one matters only through what it calls.
+    judged: bool = False
 
     @property
     def name(self) -> str:
@@ -127,7 +127,9 @@ class ModuleIndex:
         self.purity: dict[FunctionInfo, bool] = {}  # is_pure_function's memo
         # Expressions on no such line cannot hold a kept call, so the walk skips them: most of
         # a module's nodes are expressions, and walking them dominated the analysis.
-        self._call_lines = call_lines(lines) if lines is not None else None
+        self.text = SourceText(lines) if lines is not None else None
+        self._call_lines = self.text.callee_lines(_CALL_TAILS) \
+            if self.text is not None and self.text.searchable else None
         self._build(tree)
 
     # -- the walk ----------------------------------------------------------------------------
@@ -173,6 +175,11 @@ class ModuleIndex:
             if kind is ast.Import or kind is ast.ImportFrom:
                 self.imports.add(node)
                 continue
+            if scope is not None and not scope.judged and (
+                    kind in _JUDGED_STATEMENTS
+                    or kind is ast.Assign and any(map(_stores_item, node.targets))
+                    or kind is ast.AugAssign and type(node.target) is ast.Subscript):
+                scope.judged = True
             if kind is ast.Call:
                 func = node.func
                 tail = func.attr if type(func) is ast.Attribute else (

@@ -8,6 +8,7 @@ from typing import Optional
 
 from . import jaxapi
 from .index import CallSite, FunctionInfo, ModuleIndex
+from .walk import walk
 
 _VARIABLE_SETTERS = {"set_value", "set_raw_value", "update", "replace"}
 _VALUE_ATTRS = {"value", "raw_value"}
@@ -34,18 +35,18 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
     stmts = [node.body] if isinstance(node, ast.Lambda) else node.body
     local = set(_params(node))
     declared_outer: set[str] = set()
-    for stmt in stmts:
-        for sub in ast.walk(stmt):
-            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
-                local.add(sub.id)
-            elif isinstance(sub, (ast.Global, ast.Nonlocal)):
-                declared_outer.update(sub.names)
-            elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                local.add(sub.name)
-                if not isinstance(sub, ast.ClassDef):
-                    local.update(_params(sub))
-            elif isinstance(sub, ast.Lambda):
+    nodes = [sub for stmt in stmts for sub in walk(stmt)]  # ast.walk's order, walked once
+    for sub in nodes:
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+            local.add(sub.id)
+        elif isinstance(sub, (ast.Global, ast.Nonlocal)):
+            declared_outer.update(sub.names)
+        elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            local.add(sub.name)
+            if not isinstance(sub, ast.ClassDef):
                 local.update(_params(sub))
+        elif isinstance(sub, ast.Lambda):
+            local.update(_params(sub))
     local -= declared_outer
     self_name = body.self_name
     cls = body.method_class
@@ -113,49 +114,45 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
 
     # A mutating method counts only as a statement of its own: ``outs.append(x)``. A call whose
     # result is used (``state = opt.update(...)``) is a pure API that happens to share the name.
-    statement_calls = {id(sub.value) for stmt in stmts for sub in ast.walk(stmt)
-                       if type(sub) is ast.Expr}
-    for stmt in stmts:
-        for sub in ast.walk(stmt):
-            kind = type(sub)
-            if kind is ast.Assign:
-                for t in sub.targets:
-                    note_write(t, sub)
-            elif kind is ast.AugAssign or kind is ast.AnnAssign and sub.value is not None:
-                note_write(sub.target, sub)
-            elif kind is ast.Call and isinstance(sub.func, ast.Attribute):
-                holder = sub.func.value
-                attr = variable_attr(holder)
-                if attr is not None and sub.func.attr in _VARIABLE_SETTERS:
-                    _keep_first(facts.variable_writes, attr, holder)
-                    written.add(id(holder))
-                elif sub.func.attr in jaxapi.PYTHON_MUTATORS and attr is None and id(sub) in statement_calls \
-                        and index.imports.qualname(sub.func) is None:  # not jnp.add(...)
-                    root = holder
-                    while isinstance(root, (ast.Attribute, ast.Subscript)):
-                        root = root.value
-                    if isinstance(root, ast.Name) and root.id not in local \
-                            and variable_attr(holder) is None and observed(root.id):
-                        facts.outer_writes.append((sub, ast.unparse(sub.func)))
+    statement_calls = {id(sub.value) for sub in nodes if type(sub) is ast.Expr}
+    for sub in nodes:
+        kind = type(sub)
+        if kind is ast.Assign:
+            for t in sub.targets:
+                note_write(t, sub)
+        elif kind is ast.AugAssign or kind is ast.AnnAssign and sub.value is not None:
+            note_write(sub.target, sub)
+        elif kind is ast.Call and isinstance(sub.func, ast.Attribute):
+            holder = sub.func.value
+            attr = variable_attr(holder)
+            if attr is not None and sub.func.attr in _VARIABLE_SETTERS:
+                _keep_first(facts.variable_writes, attr, holder)
+                written.add(id(holder))
+            elif sub.func.attr in jaxapi.PYTHON_MUTATORS and attr is None and id(sub) in statement_calls \
+                    and index.imports.qualname(sub.func) is None:  # not jnp.add(...)
+                root = holder
+                while isinstance(root, (ast.Attribute, ast.Subscript)):
+                    root = root.value
+                if isinstance(root, ast.Name) and root.id not in local \
+                        and variable_attr(holder) is None and observed(root.id):
+                    facts.outer_writes.append((sub, ast.unparse(sub.func)))
     stateful = _stateful_attrs(index, cls) if cls is not None else {}
-    for stmt in stmts:
-        for sub in ast.walk(stmt):
-            if type(sub) is ast.Call and stateful:
-                holder = sub.func
-                while isinstance(holder, ast.Attribute) and not (
-                        isinstance(holder.value, ast.Name) and holder.value.id == self_name):
-                    holder = holder.value  # self.rngs.dropout() -> self.rngs
-                if isinstance(holder, ast.Attribute) and holder.attr in stateful:
-                    old = facts.stateful_calls.get(holder.attr)
-                    if old is None or (sub.lineno, sub.col_offset) < (old[0].lineno,
-                                                                      old[0].col_offset):
-                        facts.stateful_calls[holder.attr] = (sub, stateful[holder.attr])
-    for stmt in stmts:
-        for sub in ast.walk(stmt):
-            if type(sub) is ast.Attribute and id(sub) not in written:
-                attr = variable_attr(sub)
-                if attr is not None:
-                    _keep_first(facts.variable_reads, attr, sub)
+    for sub in nodes if stateful else ():
+        if type(sub) is ast.Call:
+            holder = sub.func
+            while isinstance(holder, ast.Attribute) and not (
+                    isinstance(holder.value, ast.Name) and holder.value.id == self_name):
+                holder = holder.value  # self.rngs.dropout() -> self.rngs
+            if isinstance(holder, ast.Attribute) and holder.attr in stateful:
+                old = facts.stateful_calls.get(holder.attr)
+                if old is None or (sub.lineno, sub.col_offset) < (old[0].lineno,
+                                                                  old[0].col_offset):
+                    facts.stateful_calls[holder.attr] = (sub, stateful[holder.attr])
+    for sub in nodes:
+        if type(sub) is ast.Attribute and id(sub) not in written:
+            attr = variable_attr(sub)
+            if attr is not None:
+                _keep_first(facts.variable_reads, attr, sub)
     facts.outer_writes.sort(key=lambda w: (w[0].lineno, w[0].col_offset))
     for attr in facts.variable_writes:
         facts.variable_reads.pop(attr, None)  # JXL302 covers a Variable the body also writes

@@ -7,6 +7,7 @@ code are traced too, with parameter values taken from their call sites.
 from __future__ import annotations
 
 import ast
+import bisect
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
@@ -48,6 +49,7 @@ class TracedFunctions:
         self._usage: dict[ast.AST, tuple[set[str], set[str]]] = {}  # usage_evidence's memo
         self.kernel_roots: set[FunctionInfo] = set()
         self.globals = self._module_globals()
+        self._worth = self._worth_evaluating()
         self._find_roots()
         self._evaluate_all()
         self.kernels = self._kernel_closure()
@@ -141,8 +143,39 @@ class TracedFunctions:
         return out
 
     # -- evaluation --------------------------------------------------------------------------
+    def _worth_evaluating(self) -> Optional[set[FunctionInfo]]:
+        """The functions whose facts can hold a finding, or ``None`` (all of them) when the text
+        cannot be searched: those that hold a judged statement, and those whose text names
+        one of them (a call, ``partial(g)``, ``self.g``, a nested ``def g``), to a fixed point.
+        Every way a call is resolved names the callee, so a function outside this set cannot
+        pass values to one inside it. Walking the others was most of the analysis's time."""
+        text = self.index.text
+        if text is None or not text.searchable:
+            return None
+        worth = {fn for fn in self.index.functions if fn.judged}
+        rest = [(fn, text.span(fn.node.lineno, fn.node.end_lineno))
+                for fn in self.index.functions if not fn.judged]
+        names, searched = {fn.name for fn in worth}, set()
+        while rest and names - searched:
+            hits = text.word_offsets(names - searched)
+            searched |= names
+            keep = []
+            for fn, (start, end) in rest:
+                i = bisect.bisect_left(hits, start)
+                if i < len(hits) and hits[i] < end:
+                    worth.add(fn)
+                    names.add(fn.name)
+                else:
+                    keep.append((fn, (start, end)))
+            rest = keep
+        return worth
+
+    def _is_worth(self, fn: FunctionInfo) -> bool:
+        return self._worth is None or fn in self._worth or isinstance(fn.node, ast.Lambda)
+
     def _evaluate_all(self) -> None:
-        order = sorted(self.info, key=lambda f: (f.node.lineno, f.node.col_offset))
+        order = sorted(filter(self._is_worth, self.info),
+                       key=lambda f: (f.node.lineno, f.node.col_offset))
         pending = list(order)
         while pending:
             fn = pending.pop(0)
@@ -175,7 +208,7 @@ class TracedFunctions:
                 if merged != known.params:
                     known.params = merged
                     changed.append(callee)
-        return changed
+        return [callee for callee in changed if self._is_worth(callee)]
 
     def _kernel_closure(self) -> set[FunctionInfo]:
         """Pallas kernels and every function they define or call (transitively)."""
