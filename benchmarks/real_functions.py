@@ -33,23 +33,28 @@ def extract(path, qual, prelude="", line=None):
     keep = [i for i in imports if "jax" in i or "numpy" in i or "functools" in i]
     return "\n".join(keep) + "\n" + prelude + "\n\n" + textwrap.dedent(decos) + fn + "\n"
 
-k = jax.random.key(0)
-cases = [
- (f"{CORPUS}/google+flax/examples/ppo/ppo_lib.py", "gae_advantages", "",
-  lambda T: (jax.random.uniform(k, (T, 4)), (jax.random.uniform(jax.random.fold_in(k,1), (T, 4)) > 0.2).astype(jnp.float32),
-             jax.random.normal(jax.random.fold_in(k,2), (T + 1, 4)), 0.99, 0.95), dict(grad="auto")),
- (f"{CORPUS}/jax-ml+jax/tests/lax_numpy_test.py", "f", "",
-  lambda T: (jnp.float32(1.0001), T), dict(differentiable=False, static_argnums=())),
- (f"{CORPUS}/jax-ml+jax/tests/pallas/fuser_block_spec_test.py", "gen", "key = jax.random.key(0)",
-  lambda T: (jnp.arange(T, dtype=jnp.uint32),), dict()),
- (f"{CORPUS}/jax-ml+jax/tests/mutable_array_test.py", "inner", "mutable_bools = []",
-  lambda T: (jax.random.normal(k, (T,)),), dict(grad="auto")),
-]
-lines = {"f": 3839, "inner": 714}
-for path, fn, prelude, args, opts in cases:
-    before = extract(path, fn, prelude, lines.get(fn))
-    r = fix_source(before, fn + ".py", unsafe=True)
-    print("=" * 70, fn, "applied:", [d.code for d in r.applied])
-    print(r.fixed[r.fixed.find("def "):][:900])
-    a = load(before, fn + "_before"); b = load(r.fixed, fn + "_after")
-    print(check_equivalent(getattr(a, fn), getattr(b, fn), args, trip_counts=(8, 32), **opts))
+def main():
+    k = jax.random.key(0)
+    cases = [
+     (f"{CORPUS}/google+flax/examples/ppo/ppo_lib.py", "gae_advantages", "",
+      lambda T: (jax.random.uniform(k, (T, 4)), (jax.random.uniform(jax.random.fold_in(k,1), (T, 4)) > 0.2).astype(jnp.float32),
+                 jax.random.normal(jax.random.fold_in(k,2), (T + 1, 4)), 0.99, 0.95), dict(grad="auto")),
+     (f"{CORPUS}/jax-ml+jax/tests/lax_numpy_test.py", "f", "",
+      lambda T: (jnp.float32(1.0001), T), dict(differentiable=False, static_argnums=())),
+     (f"{CORPUS}/jax-ml+jax/tests/pallas/fuser_block_spec_test.py", "gen", "key = jax.random.key(0)",
+      lambda T: (jnp.arange(T, dtype=jnp.uint32),), dict()),
+     (f"{CORPUS}/jax-ml+jax/tests/mutable_array_test.py", "inner", "mutable_bools = []",
+      lambda T: (jax.random.normal(k, (T,)),), dict(grad="auto")),
+    ]
+    lines = {"f": 3839, "inner": 714}
+    for path, fn, prelude, args, opts in cases:
+        before = extract(path, fn, prelude, lines.get(fn))
+        r = fix_source(before, fn + ".py", unsafe=True)
+        print("=" * 70, fn, "applied:", [d.code for d in r.applied])
+        print(r.fixed[r.fixed.find("def "):][:900])
+        a = load(before, fn + "_before"); b = load(r.fixed, fn + "_after")
+        print(check_equivalent(getattr(a, fn), getattr(b, fn), args, trip_counts=(8, 32), **opts))
+
+
+if __name__ == "__main__":
+    main()

@@ -91,3 +91,39 @@ def test_write_on_a_one_line_suite():
     fixed = fix_source(source).fixed
     assert_runs_like_original(source, fixed)
     assert "if h.ndim == 1: n += 1.0" in fixed and "self.n.value = n" in fixed
+
+
+@pytest.mark.parametrize("flag, write", [
+    ("hijax=True", "self.n[...] += 1.0"),   # a hijax Variable has no .value
+    ("hijax=True", "self.n.set_value(self.n[...] + 1.0)"),
+    ("ref=True", "self.n[...] += 1.0"),
+    ("ref=True", "self.n.set_value(self.n[...] + 1.0)"),
+])
+def test_mutable_array_variable_writes_are_not_reported(flag, write):
+    """``nnx.Variable(x, hijax=True)`` / ``ref=True`` is a mutable array: ``v[...] = x`` and
+    ``v.set_value(x)`` in a lax body update it step by step, eagerly and under jax.jit, without
+    TraceContextError (flax's tests/nnx/mutable_array_test.py writes a captured one in a
+    jax.lax.scan body). No JXL302, no JXL203; the plain Param read next to it is still JXL301."""
+    source = LEGACY.replace("jnp.zeros(()))", f"jnp.zeros(()), {flag})") \
+        .replace("self.n.value += 1.0", write).replace("self.w.value", "self.w[...]")
+    assert flag in source and write in source
+    result = fix_source(source, unsafe=True)
+    assert [d.code for d in result.applied + result.remaining] == ["JXL301"]
+    namespace: dict = {}
+    exec(compile(source, "<fixture>", "exec"), namespace)
+    h = jax.numpy.arange(2.0)
+    for run in (lambda m, x: m(x), lambda m, x: jax.jit(lambda y: m(y))(x)):
+        module = namespace["Counter"]()
+        run(module, h)
+        np.testing.assert_allclose(module.n[...], 3.0)  # one write per step
+
+
+def test_mutable_array_variable_value_write_is_still_reported():
+    """``v.value += 1`` on a ``ref=True`` Variable in a lax body still raises TraceContextError:
+    still JXL302."""
+    source = LEGACY.replace("jnp.zeros(()))", "jnp.zeros(()), ref=True)")
+    namespace: dict = {}
+    exec(compile(source, "<fixture>", "exec"), namespace)
+    with pytest.raises(Exception, match="different trace level"):
+        namespace["Counter"]()(jax.numpy.arange(2.0))
+    assert "JXL302" in [d.code for d in fix_source(source, unsafe=True).applied]

@@ -309,6 +309,18 @@ class ModuleIndex:
                     attrs.add(attr)
         return frozenset(attrs)
 
+    def ref_variable_attrs(self, cls: ClassInfo) -> frozenset[str]:
+        """Variables built as mutable arrays (``nnx.Variable(x, hijax=True)``, ``ref=True``): a
+        ``jax.lax`` body may read and write them step by step, without TraceContextError."""
+        attrs = set()
+        for c in self.mro(cls):
+            for attr, value in c.self_assigns.items():
+                if isinstance(value, ast.Call) and self.is_variable_type(value.func) and any(
+                        k.arg in ("hijax", "ref") and isinstance(k.value, ast.Constant)
+                        and k.value.value is True for k in value.keywords):
+                    attrs.add(attr)
+        return frozenset(attrs)
+
     def is_variable_type(self, expr: ast.AST) -> bool:
         qual = self.imports.qualname(expr)
         if qual in jaxapi.VARIABLE_TYPES:

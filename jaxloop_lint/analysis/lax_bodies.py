@@ -51,6 +51,10 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
     self_name = body.self_name
     cls = body.method_class
     variables = index.variable_attrs(cls) if cls is not None else frozenset()
+    # Mutable-array Variables (``hijax=True`` / ``ref=True``): ``v[...] = x`` and
+    # ``v.set_value(x)`` in a lax body update them step by step, and a read there is a per-step
+    # read, not a trace-time constant. Only their ``.value`` writes and replacement still raise.
+    refs = index.ref_variable_attrs(cls) if cls is not None else frozenset()
 
     def variable_attr(expr) -> Optional[str]:
         if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) \
@@ -92,6 +96,8 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
             return
         holder = target.value
         attr = variable_attr(holder)
+        if attr in refs and isinstance(target, ast.Subscript):
+            return
         if attr is not None and (isinstance(target, ast.Subscript) or target.attr in _VALUE_ATTRS):
             _keep_first(facts.variable_writes, attr, holder)
             written.add(id(holder))
@@ -125,6 +131,8 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
         elif kind is ast.Call and isinstance(sub.func, ast.Attribute):
             holder = sub.func.value
             attr = variable_attr(holder)
+            if attr in refs and sub.func.attr == "set_value":
+                continue  # a mutable-array Variable's set_value updates it step by step
             if attr is not None and sub.func.attr in _VARIABLE_SETTERS:
                 _keep_first(facts.variable_writes, attr, holder)
                 written.add(id(holder))
@@ -151,7 +159,7 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
     for sub in nodes:
         if type(sub) is ast.Attribute and id(sub) not in written:
             attr = variable_attr(sub)
-            if attr is not None:
+            if attr is not None and attr not in refs:
                 _keep_first(facts.variable_reads, attr, sub)
     facts.outer_writes.sort(key=lambda w: (w[0].lineno, w[0].col_offset))
     for attr in facts.variable_writes:
