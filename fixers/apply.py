@@ -50,7 +50,10 @@ def fix_source(source: str, path: str = "<string>", *, config: Optional[Config] 
     from .render import render_fixes  # libcst is imported only when a file has fixes
 
     result = FileFix(path, source, source)
-    current = source
+    # An old-Mac file ends its lines with a lone \r, which libcst does not carry through: fix
+    # it with \n (one character for one, so every position holds) and give \r back after.
+    cr_only = "\r" in source and "\n" not in source
+    current = source.replace("\r", "\n") if cr_only else source
     for _ in range(MAX_ROUNDS):
         diags = findings(current, path, config, select, ignore)
         todo = [d for d in diags if d.fix is not None and (
@@ -80,5 +83,5 @@ def fix_source(source: str, path: str = "<string>", *, config: Optional[Config] 
             break
     else:
         result.remaining = findings(current, path, config, select, ignore)
-    result.fixed = current
+    result.fixed = current.replace("\n", "\r") if cr_only else current
     return result

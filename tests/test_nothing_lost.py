@@ -137,11 +137,10 @@ def test_stray_edit_check_sees_the_real_renderer():
 # --------------------------------------------------------------------------------------------
 # Line endings the fixer must carry through
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a file with old-Mac CR-only line endings loses its final line ending when fixed: "
-    "fix_source(RNN_PROGRAM.replace('\\n', '\\r')) ends in 'return h, outs' without '\\r'"))
 def test_cr_only_file_keeps_its_final_line_ending():
     source = RNN_PROGRAM.replace("\n", "\r")
     result = fix_source(source, "cr.py")
     assert result.applied and result.fixed.endswith("\r")
     assert "\n" not in result.fixed
+    # The same rewrite as the \n file's, line ending for line ending.
+    assert result.fixed == fix_source(RNN_PROGRAM, "lf.py").fixed.replace("\n", "\r")
