@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import difflib
 import io
 import os
 import stat
@@ -23,13 +24,20 @@ class Source:
     bom: bool
     crlf: bool
     st: Optional[os.stat_result] = None  # None for stdin
+    # A CRLF file with some LF lines: each line's own ending, to give back to the lines a fix
+    # leaves alone (None when every line ends alike).
+    endings: Optional[list[str]] = None
 
     def original_text(self) -> str:
         """The decoded text with the file's own line endings (for diffs)."""
         return self.restore_newlines(self.text)
 
     def restore_newlines(self, text: str) -> str:
-        return text.replace("\n", "\r\n") if self.crlf else text
+        if not self.crlf:
+            return text
+        if self.endings is None:
+            return text.replace("\n", "\r\n")
+        return _with_endings(self.text, self.endings, text)
 
     def encode(self, text: str) -> bytes:
         """``text`` (with "\\n" line endings) as this file's bytes."""
@@ -55,9 +63,28 @@ def from_bytes(path: str, data: bytes, st: Optional[os.stat_result] = None) -> S
         encoding = "utf-8"
     first = text.find("\n")
     crlf = first > 0 and text[first - 1] == "\r"
+    endings = None
     if crlf:
+        if text.count("\n") != text.count("\r\n"):  # mixed: remember each line's ending
+            endings = ["\r\n" if line.endswith("\r") else "\n"
+                       for line in text.split("\n")[:-1]]
         text = text.replace("\r\n", "\n")
-    return Source(path, data, text, encoding, bom, crlf, st)
+    return Source(path, data, text, encoding, bom, crlf, st, endings)
+
+
+def _with_endings(old: str, endings: list[str], new: str) -> str:
+    """``new`` (a fix of ``old``, both with \\n endings) with the original endings back: a line
+    the fix left alone keeps its own, a rewritten line takes the one of the line it replaces
+    (CRLF, the file's first, for lines past those)."""
+    before, after = old.split("\n"), new.split("\n")
+    out = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for k in range(j2 - j1):
+            i = i1 + k if tag == "equal" else min(i1 + k, i2 - 1) if i2 > i1 else i1 - 1
+            out.append(after[j1 + k])
+            out.append(endings[i] if 0 <= i < len(endings) else "\r\n")
+    return "".join(out[:-1])  # the last piece follows the last line ending: it has none
 
 
 def os_reason(exc: OSError) -> str:

@@ -157,7 +157,18 @@ class Evaluator:
         return UNKNOWN
 
     def _BinOp(self, e):
-        left, right = self(e.left), self(e.right)
+        # ``a + b + c + ...`` nests down its left side: walk that spine in a loop, not by
+        # recursion, so a long flat sum does not exhaust the interpreter's recursion limit.
+        spine = [e]
+        while type(spine[-1].left) is ast.BinOp:
+            spine.append(spine[-1].left)
+        val = self(spine[-1].left)
+        for node in reversed(spine):
+            val = self._combine(node, val, self(node.right))
+        return val
+
+    @staticmethod
+    def _combine(e, left: Val, right: Val) -> Val:
         if isinstance(e.op, ast.Add) and (isinstance(e.left, (ast.List, ast.Tuple))
                                           or isinstance(e.right, (ast.List, ast.Tuple))):
             return STATIC  # list / tuple concatenation builds a Python container
