@@ -53,7 +53,7 @@ COMMENT_CASES = {
                     "        outs.append(h)\n        # KEEP ME\n", False),
     "on_stack_line": (RNN_PROGRAM, "jnp.stack(outs)\n", "jnp.stack(outs)  # KEEP ME\n", False),
     "inside_stack_call": (RNN_PROGRAM, "jnp.stack(outs)", "jnp.stack(\n        outs,  # KEEP ME\n    )",
-                          True),
+                          False),
     "on_break_condition": (_golden("break_early_stop"), "if x < 0:", "if x < 0:  # KEEP ME", False),
     "on_break": (_golden("break_early_stop"), "break\n", "break  # KEEP ME\n", False),
     "on_continue": (_golden("continue_masked"), "continue\n", "continue  # KEEP ME\n", False),

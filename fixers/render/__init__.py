@@ -21,7 +21,7 @@ from jaxloop_lint.positions import physical_lines
 from .edits import render_edit_plans
 from .loops import consumer_text, render_loop
 from .naming import Names
-from .positions import Pos, cst_pos
+from .positions import Pos, Span, cst_pos, cst_span
 
 
 def render_fixes(source: str, diagnostics: Sequence[Diagnostic]) -> tuple[str, list[Diagnostic]]:
@@ -91,13 +91,17 @@ class _Apply(cst.CSTTransformer):
         # reused by CPython for nodes built later in the same traversal.
         self.removed: dict[int, cst.CSTNode] = {}
         self.scopes: dict[int, Names] = {}
-        self.consumers: dict[Pos, str] = {}
+        self.consumers: dict[Span, str] = {}
+        # Comments inside a replaced ``jnp.stack(\n outs,  # why\n)`` go above the statement
+        # that held the call: the statements being visited, innermost last, and their comments.
+        self.statements: list[cst.CSTNode] = []
+        self.moved_comments: dict[int, list[cst.EmptyLine]] = {}
         for plan in plans.values():
             if plan.final_return is not None:  # becomes part of the rewrite's own return
                 self.removals.add(cst_pos(lines, plan.final_return))
             for out in plan.outputs:
                 self.removals.add(cst_pos(lines, out.init))
-                self.consumers[cst_pos(lines, out.consumer)] = consumer_text(plan, out)
+                self.consumers[cst_span(lines, out.consumer)] = consumer_text(plan, out)
 
     def _at(self, node: cst.CSTNode) -> Pos:
         start = self.get_metadata(PositionProvider, node).start
@@ -119,6 +123,21 @@ class _Apply(cst.CSTTransformer):
 
     def leave_While(self, original, updated):
         return self._loop(original, updated)
+
+    def on_visit(self, node) -> bool:
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            self.statements.append(node)
+        return super().on_visit(node)
+
+    def on_leave(self, original, updated):
+        if isinstance(original, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            self.statements.pop()
+            comments = self.moved_comments.pop(id(original), None)
+            if comments and isinstance(updated, (cst.SimpleStatementLine,
+                                                 cst.BaseCompoundStatement)):
+                updated = updated.with_changes(leading_lines=list(updated.leading_lines)
+                                               + comments)
+        return super().on_leave(original, updated)
 
     def leave_SimpleStatementLine(self, original, updated):
         if self._at(original) in self.removals and len(updated.body) == 1:
@@ -153,7 +172,23 @@ class _Apply(cst.CSTTransformer):
         return self._drop_removed(updated)
 
     def leave_Call(self, original, updated):
-        pos = self._at(original)
-        if pos in self.consumers:
-            return cst.parse_expression(self.consumers[pos])
+        where = self.get_metadata(PositionProvider, original)
+        span = (where.start.line, where.start.column), (where.end.line, where.end.column)
+        if span in self.consumers:
+            comments = [cst.EmptyLine(comment=c) for c in _comments(original)]
+            if comments:
+                self.moved_comments.setdefault(id(self.statements[-1]), []).extend(comments)
+            return cst.parse_expression(self.consumers[span])
         return updated
+
+
+def _comments(node: cst.CSTNode) -> list[cst.Comment]:
+    """The comments inside ``node``, in order."""
+    found: list[cst.Comment] = []
+
+    class Collect(cst.CSTVisitor):
+        def visit_Comment(self, comment: cst.Comment) -> None:
+            found.append(comment)
+
+    node.visit(Collect())
+    return found

@@ -11,11 +11,10 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from jaxloop_lint.analysis import edits as E
 from jaxloop_lint.analysis.edits import EditPlan
-from jaxloop_lint.positions import char_col, physical_lines
+from jaxloop_lint.positions import physical_lines
 
-from .positions import cst_pos
+from .positions import Span, cst_pos, cst_span
 
-Span = tuple[tuple[int, int], tuple[int, int]]
 
 
 def render_edit_plans(source: str, plans: Sequence[EditPlan]) -> tuple[str, list[EditPlan]]:
@@ -47,11 +46,6 @@ def _without_conflicts(plans: Sequence[EditPlan]) -> list[EditPlan]:
     return out
 
 
-def _span(lines, node) -> Span:
-    start = cst_pos(lines, node)
-    return start, (node.end_lineno, char_col(lines, node.end_lineno, node.end_col_offset))
-
-
 class _Apply(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
@@ -69,9 +63,9 @@ class _Apply(cst.CSTTransformer):
         for i, plan in enumerate(plans):
             for e in plan.edits:
                 if e.kind == E.REPLACE_EXPR:
-                    self.exprs[_span(lines, e.node)] = (i, e.text)
+                    self.exprs[cst_span(lines, e.node)] = (i, e.text)
                 elif e.kind == E.REPLACE_STMT:
-                    self.stmts[_span(lines, e.node)] = (i, e.text)
+                    self.stmts[cst_span(lines, e.node)] = (i, e.text)
                 elif e.kind == E.RENAME_PARAM:
                     self.params[cst_pos(lines, e.node)] = (i, e.text)
                 elif e.kind in (E.INSERT_BEFORE, E.INSERT_AFTER):
