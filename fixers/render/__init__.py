@@ -90,6 +90,8 @@ class _Apply(cst.CSTTransformer):
         # The ``outs = []`` lines to drop. The nodes are kept alive here: ids of freed nodes are
         # reused by CPython for nodes built later in the same traversal.
         self.removed: dict[int, cst.CSTNode] = {}
+        # The statements a rewrite put in (kept alive for the same reason).
+        self.generated: dict[int, cst.CSTNode] = {}
         self.scopes: dict[int, Names] = {}
         self.consumers: dict[Span, str] = {}
         # Comments inside a replaced ``jnp.stack(\n outs,  # why\n)`` go above the statement
@@ -116,6 +118,7 @@ class _Apply(cst.CSTTransformer):
         result = render_loop(plan, updated, body_positions, self.lines, scope)
         self.needs_jax_import |= result.needs_jax_import
         self.applied.append(plan)
+        self.generated.update((id(n), n) for n in result.statements)
         return cst.FlattenSentinel(result.statements)
 
     def leave_For(self, original, updated):
@@ -166,7 +169,15 @@ class _Apply(cst.CSTTransformer):
         return updated.with_changes(body=body)
 
     def leave_IndentedBlock(self, original, updated):
-        return self._drop_removed(updated)
+        updated = self._drop_removed(updated)
+        first = updated.body[0] if updated.body else None
+        if id(first) in self.generated and first.leading_lines \
+                and first.leading_lines[0].comment is None:
+            # The blank line put before a step def (E306) is not wanted where the def opens
+            # its block: black and pycodestyle's E303 allow none right after ``def f():``.
+            updated = updated.with_changes(body=[first.with_changes(
+                leading_lines=first.leading_lines[1:])] + list(updated.body[1:]))
+        return updated
 
     def leave_Module(self, original, updated):
         return self._drop_removed(updated)

@@ -5,7 +5,6 @@ import jax.numpy as jnp
 
 @jax.jit
 def attend_over_time(queries, memory):
-
     def attend_over_time_step(q):
         scores = memory @ q / jnp.sqrt(q.shape[0])
         w = jax.nn.softmax(scores)

@@ -10,7 +10,6 @@ def pendulum(state, damping):
 
 @jax.jit
 def euler(state, damping, ts):
-
     def euler_step(k, state):
         dt = ts[k + 1] - ts[k]
         state = state + dt * pendulum(state, damping)

@@ -5,7 +5,6 @@ import jax.numpy as jnp
 
 @jax.jit
 def newton_sqrt(a, x, n_iters):
-
     def newton_sqrt_step(i, x):
         x = 0.5 * (x + a / x)
         return x

@@ -9,7 +9,6 @@ def pairwise(xs, ys):
     grid = jnp.zeros((xs.shape[0], ys.shape[0]))
 
     def pairwise_step(i, grid):
-
         def pairwise_step_step(j, grid):
             grid = grid.at[i, j].set(jnp.exp(-(xs[i] - ys[j]) ** 2))
             return grid

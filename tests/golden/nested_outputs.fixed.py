@@ -9,7 +9,6 @@ def grid_recurrence(grid, decay):
     h = jnp.zeros((), grid.dtype)
 
     def grid_recurrence_step(h, row):
-
         def grid_recurrence_step_step(h, j):
             h = decay * h + row[j]
             return h, h

@@ -5,7 +5,6 @@ import jax.numpy as jnp
 
 @jax.jit
 def power_iteration(A, v):
-
     def power_iteration_step(_, v):
         v = A @ v
         v = v / jnp.linalg.norm(v)

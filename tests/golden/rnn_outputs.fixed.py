@@ -5,7 +5,6 @@ import jax.numpy as jnp
 
 @jax.jit
 def rnn_outputs(W, U, h, xs):
-
     def rnn_outputs_step(h, x):
         h = jnp.tanh(W @ h + U @ x)
         return h, h

@@ -6,7 +6,6 @@ import jax.numpy as jnp
 
 @jax.jit
 def mean_state(W, U, h, xs):
-
     def mean_state_step(h, x):
         h = jnp.tanh(W @ h + U @ x)
         return h, h
