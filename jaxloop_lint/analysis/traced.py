@@ -144,13 +144,13 @@ class TracedFunctions:
 
     # -- evaluation --------------------------------------------------------------------------
     def _worth_evaluating(self) -> Optional[set[FunctionInfo]]:
-        """The functions whose facts can hold a finding, or ``None`` (all of them) when the text
-        cannot be searched: those that hold a judged statement, and those whose text names
+        """The functions whose facts can hold a finding, or ``None`` (all of them) when there is
+        no text to search: those that hold a judged statement, and those whose text names
         one of them (a call, ``partial(g)``, ``self.g``, a nested ``def g``), to a fixed point.
         Every way a call is resolved names the callee, so a function outside this set cannot
         pass values to one inside it. Walking the others was most of the analysis's time."""
         text = self.index.text
-        if text is None or not text.searchable:
+        if text is None:
             return None
         worth = {fn for fn in self.index.functions if fn.judged}
         rest = [(fn, text.span(fn.node.lineno, fn.node.end_lineno))
