@@ -251,3 +251,68 @@ def test_the_skipping_analysis_finds_loops_reached_in_odd_spellings(name):
     found = findings(tree, physical_lines(text))[1]
     assert sorted(f[0] for f in found) == ["JXL102", "JXL201"]
     assert found == findings(tree, None)[1]
+
+
+# A nested root evaluates its enclosing function ahead of that function's turn (for the names it
+# closes over): what that evaluation gave ``leaf`` must still be evaluated, with or without the
+# shortcuts (the full analysis used to drop it and miss the loop).
+AHEAD = LOOP.format(name="leaf") + '''
+@jax.jit
+def q(xs):
+    return p(xs)
+
+
+def p(xs):
+    @jax.jit
+    def n(y):
+        return y + 1{comment}
+    return leaf(xs) + n(xs)
+'''
+
+
+@pytest.mark.parametrize("comment", ["", "  # not leaf"])
+def test_a_function_evaluated_ahead_of_its_turn_passes_its_values_on(comment):
+    text = AHEAD.format(comment=comment)
+    tree = ast.parse(text)
+    for lines in (physical_lines(text), None):
+        assert sorted(f[0] for f in findings(tree, lines)[1]) == ["JXL102", "JXL201"]
+
+
+# A Pallas kernel's helper holds no loop, so the shortcuts do not evaluate it; what it calls is
+# kernel code all the same, and a lax body there is not judged (no JXL203 for ``b``).
+KERNEL_HELPER = '''\
+import jax
+from jax.experimental import pallas as pl
+
+COUNT = 0
+
+
+def b(i, c):
+    global COUNT
+    COUNT = COUNT + 1
+    return c + 1
+
+
+def h(x):
+    return b(0, x)
+
+
+def k(x_ref, o_ref):
+    o_ref[...] = h(x_ref[...])
+
+
+def run(x):
+    return pl.pallas_call(k, out_shape=jax.ShapeDtypeStruct(x.shape, x.dtype))(x)
+
+
+def loop(c):
+    return jax.lax.fori_loop(0, 3, b, c)
+'''
+
+
+def test_kernel_code_reached_through_a_function_without_loops():
+    tree = ast.parse(KERNEL_HELPER)
+    skipping, found = findings(tree, physical_lines(KERNEL_HELPER))
+    full, found_full = findings(tree, None)
+    assert found == found_full == []
+    assert {fn.qualname for fn in skipping.traced.kernels} == {"k", "h", "b"}

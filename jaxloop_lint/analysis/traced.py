@@ -46,6 +46,7 @@ class TracedFunctions:
         self.facts: dict[FunctionInfo, FunctionFacts] = {}
         self._neutral_env: dict[FunctionInfo, dict[str, Val]] = {}
         self._busy: set[FunctionInfo] = set()
+        self._pending: list[FunctionInfo] = []  # _evaluate_all's queue
         self._usage: dict[ast.AST, tuple[set[str], set[str]]] = {}  # usage_evidence's memo
         self.kernel_roots: set[FunctionInfo] = set()
         self.globals = self._module_globals()
@@ -176,7 +177,7 @@ class TracedFunctions:
     def _evaluate_all(self) -> None:
         order = sorted(filter(self._is_worth, self.info),
                        key=lambda f: (f.node.lineno, f.node.col_offset))
-        pending = list(order)
+        pending = self._pending = list(order)
         while pending:
             fn = pending.pop(0)
             for callee in self._evaluate(fn):
@@ -225,6 +226,9 @@ class TracedFunctions:
                 continue
             kernels.add(fn)
             todo.extend(nested.get(fn, ()))
+            if fn not in self.facts and fn in self.info:
+                # Traced but not worth evaluating (no loop): what it calls is kernel code too.
+                self._evaluate(fn)
             if fn in self.facts:
                 todo.extend(call.callee for call in self.facts[fn].calls)
         return kernels
@@ -287,7 +291,8 @@ class TracedFunctions:
         if fn in self._busy:
             return {}
         if fn in self.info:
-            self._evaluate(fn)
+            # Evaluated ahead of its turn: the callees it gave values to wait for theirs.
+            self._pending.extend(self._evaluate(fn))
             return self.facts[fn].env if fn in self.facts else {}
         if fn not in self._neutral_env:
             # An untraced function enclosing a traced one: evaluate it for its values only.
