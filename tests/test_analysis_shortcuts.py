@@ -316,3 +316,40 @@ def test_kernel_code_reached_through_a_function_without_loops():
     full, found_full = findings(tree, None)
     assert found == found_full == []
     assert {fn.qualname for fn in skipping.traced.kernels} == {"k", "h", "b"}
+
+
+# ``n``'s closure has ``p`` walked ahead of its turn; ``p`` keeps all its turns for the values
+# its callers give it later (``k`` becomes a shape only through ``r2``).
+BUDGET = '''\
+import jax
+import jax.numpy as jnp
+
+
+@jax.jit
+def q0(xs):
+    return p(xs) + r1(xs)
+
+
+def p(xs, k=1):
+    @jax.jit
+    def n(y):
+        return y + 1
+    out = []
+    for i in range(k):
+        out.append(xs[i] * 2)
+    return jnp.stack(out) + n(xs)
+
+
+def r1(xs):
+    return p(xs, k=3) + r2(xs)
+
+
+def r2(xs):
+    return p(xs, k=xs.shape[0])
+'''
+
+
+def test_an_early_walk_leaves_the_function_all_its_turns():
+    tree = ast.parse(BUDGET)
+    for lines in (physical_lines(BUDGET), None):
+        assert sorted(f[0] for f in findings(tree, lines)[1]) == ["JXL102", "JXL201"]

@@ -183,13 +183,14 @@ class TracedFunctions:
             for callee in self._evaluate(fn):
                 pending.append(callee)
 
-    def _evaluate(self, fn: FunctionInfo) -> list[FunctionInfo]:
-        """Walk ``fn``; return the callees whose parameter values changed."""
+    def _evaluate(self, fn: FunctionInfo, early: bool = False) -> list[FunctionInfo]:
+        """Walk ``fn``; return the callees whose parameter values changed. An ``early`` walk
+        (once, ahead of ``fn``'s turn, for a closure's sake) leaves ``fn`` all its turns."""
         info = self.info[fn]
         if fn in self._busy or info.evals >= _MAX_EVALS:
             return []
         self._busy.add(fn)
-        info.evals += 1
+        info.evals += not early
         walker = FlowWalker(self.index, fn, self._params(fn, info), self._closure_lookup(fn))
         facts = walker.run()
         self.facts[fn] = facts
@@ -292,7 +293,7 @@ class TracedFunctions:
             return {}
         if fn in self.info:
             # Evaluated ahead of its turn: the callees it gave values to wait for theirs.
-            self._pending.extend(self._evaluate(fn))
+            self._pending.extend(self._evaluate(fn, early=True))
             return self.facts[fn].env if fn in self.facts else {}
         if fn not in self._neutral_env:
             # An untraced function enclosing a traced one: evaluate it for its values only.
