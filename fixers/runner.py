@@ -159,12 +159,16 @@ def process_chunk(paths: Sequence[str], options: PerPath,
 def unified_diff(src: Source, fixed: str) -> str:
     import difflib
 
+    from jaxloop_lint.positions import physical_lines
+
     name = src.path.replace(os.sep, "/")
     if name.startswith("./"):
         name = name[2:]
     name = name.lstrip("/")
-    before = src.original_text().splitlines(True)
-    after = src.restore_newlines(fixed).splitlines(True)
+    # Lines as Python splits them: str.splitlines would also break at a form feed or \u2028
+    # inside a line, and the diff would show (and a patch would make) lines that are not there.
+    before = physical_lines(src.original_text())
+    after = physical_lines(src.restore_newlines(fixed))
     out = []
     for line in difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"):
         out.append(line)

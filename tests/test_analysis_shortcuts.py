@@ -82,17 +82,24 @@ def test_call_lines_marks_callees_only():
         v = jax.vmap
     ''') + "u = jax.grad \\\n (f)\n"
     assert call_lines(text.splitlines(True)) == [1, 4, 6]
-    # Non-ASCII text that cannot spell an ASCII name keeps the pruning ...
+    # Non-ASCII text keeps the pruning ...
     assert call_lines(["x = jax.jit(f)  # caf\u00e9 \u2014 \u00d7\n", "\u03b1 = 1\n"]) == [1]
-    # ... a character NFKC folds into name characters stops it: the fullwidth name is ``jit``.
-    assert call_lines(["x = jax.\uff4a\uff49\uff54(f)\n"]) is None
-    assert call_lines(["x = jax.\ufb01t(f)  # the fi ligature\n"]) is None
+    # ... and is searched as the tokenizer reads names, NFKC-normalised: the fullwidth name is
+    # ``jit``, the ligature's ``fit`` is not a kept name.
+    assert call_lines(["y = 1\n", "x = jax.\uff4a\uff49\uff54(f)\n"]) == [2]
+    assert call_lines(["x = jax.\ufb01t(f)  # the fi ligature\n"]) == []
+    # (NFKC may make ``(``, ``#`` and blanks of strings and comments: they only add pieces.)
+    assert call_lines(["s = '\u2474'  # \uff03\n", "y = [jax.jit  # \uff08a\uff09 \uff03 unjit\n",
+                       "     (f)]\n"]) == [2]
     # Lines end at \r\n and at a lone \r as well, as ast counts them.
     assert call_lines(["a = 1\r", "b = 2\r\n", "x = jax.jit(f)\r"]) == [3]
     # Past comments (one holding a ``#`` of its own) and a ``#`` in a string before the name.
     assert call_lines(['s = "#"; y = jax.vmap  # a # b\n', "  # more\n", "  (f)\n"]) == [1]
     # Words that end in a kept name, and kept names that are not callees, are not marked.
     assert call_lines(["x = unjit(f) + mapping(g) + jax.jit\n", "y = (vmap)\n"]) == []
+    # A comment that ends in a kept name's tail is looked past like any other.
+    assert call_lines(["y = [jax.jit  # not every second\n", "     (f)]\n"]) == [1]
+    assert call_lines(["y = [jax.lax.scan  # rescan (twice)\n", "     (f, 0, xs)]\n"]) == [1]
 
 
 FOLDED = "import jax\n\n\ndef f(x):\n    return x\n\n\ng = jax.\uff4a\uff49\uff54(f)  # \u00e9\n"
@@ -206,3 +213,143 @@ def test_only_functions_that_reach_a_loop_are_evaluated():
     full, found_full = findings(tree, None)
     assert "unrelated" in {fn.qualname for fn in full.traced.facts}
     assert found_full == found
+
+
+LOOP = """import jax
+import jax.numpy as jnp
+
+
+def {name}(xs):
+    out = []
+    for i in range(xs.shape[0]):
+        out.append(xs[i] * 2)
+    return jnp.stack(out)
+
+"""
+
+# Reached only in ways the text shortcuts must still see; the full analysis finds the loop.
+REACHED = {
+    # The callee's name behind a comment that ends in a kept name's tail ("se-cond").
+    "comment_ending_in_a_name_tail": LOOP.format(name="step")
+    + "fast = (jax.jit  # compile once, not every second\n        )(step)\n",
+    # ``def μ_loop`` (Greek mu) called as ``µ_loop`` (micro sign): one name after NFKC.
+    "nfkc_equal_names": LOOP.format(name="\u03bc_loop")
+    + "@jax.jit\ndef f(xs):\n    return \u00b5_loop(xs)\n",
+    # A precomposed name called decomposed.
+    "composed_and_decomposed": LOOP.format(name="lo\u00f3p")
+    + "@jax.jit\ndef f(xs):\n    return loo\u0301p(xs)\n",
+    # A fullwidth transform.
+    "fullwidth_jit": LOOP.format(name="step") + "fast = jax.\uff4a\uff49\uff54(step)\n",
+}
+
+
+@pytest.mark.parametrize("name", REACHED)
+def test_the_skipping_analysis_finds_loops_reached_in_odd_spellings(name):
+    text = REACHED[name]
+    tree = ast.parse(text)
+    assert summary(ModuleIndex(tree, physical_lines(text))) == summary(ModuleIndex(tree))
+    found = findings(tree, physical_lines(text))[1]
+    assert sorted(f[0] for f in found) == ["JXL102", "JXL201"]
+    assert found == findings(tree, None)[1]
+
+
+# A nested root evaluates its enclosing function ahead of that function's turn (for the names it
+# closes over): what that evaluation gave ``leaf`` must still be evaluated, with or without the
+# shortcuts (the full analysis used to drop it and miss the loop).
+AHEAD = LOOP.format(name="leaf") + '''
+@jax.jit
+def q(xs):
+    return p(xs)
+
+
+def p(xs):
+    @jax.jit
+    def n(y):
+        return y + 1{comment}
+    return leaf(xs) + n(xs)
+'''
+
+
+@pytest.mark.parametrize("comment", ["", "  # not leaf"])
+def test_a_function_evaluated_ahead_of_its_turn_passes_its_values_on(comment):
+    text = AHEAD.format(comment=comment)
+    tree = ast.parse(text)
+    for lines in (physical_lines(text), None):
+        assert sorted(f[0] for f in findings(tree, lines)[1]) == ["JXL102", "JXL201"]
+
+
+# A Pallas kernel's helper holds no loop, so the shortcuts do not evaluate it; what it calls is
+# kernel code all the same, and a lax body there is not judged (no JXL203 for ``b``).
+KERNEL_HELPER = '''\
+import jax
+from jax.experimental import pallas as pl
+
+COUNT = 0
+
+
+def b(i, c):
+    global COUNT
+    COUNT = COUNT + 1
+    return c + 1
+
+
+def h(x):
+    return b(0, x)
+
+
+def k(x_ref, o_ref):
+    o_ref[...] = h(x_ref[...])
+
+
+def run(x):
+    return pl.pallas_call(k, out_shape=jax.ShapeDtypeStruct(x.shape, x.dtype))(x)
+
+
+def loop(c):
+    return jax.lax.fori_loop(0, 3, b, c)
+'''
+
+
+def test_kernel_code_reached_through_a_function_without_loops():
+    tree = ast.parse(KERNEL_HELPER)
+    skipping, found = findings(tree, physical_lines(KERNEL_HELPER))
+    full, found_full = findings(tree, None)
+    assert found == found_full == []
+    assert {fn.qualname for fn in skipping.traced.kernels} == {"k", "h", "b"}
+
+
+# ``n``'s closure has ``p`` walked ahead of its turn; ``p`` keeps all its turns for the values
+# its callers give it later (``k`` becomes a shape only through ``r2``).
+BUDGET = '''\
+import jax
+import jax.numpy as jnp
+
+
+@jax.jit
+def q0(xs):
+    return p(xs) + r1(xs)
+
+
+def p(xs, k=1):
+    @jax.jit
+    def n(y):
+        return y + 1
+    out = []
+    for i in range(k):
+        out.append(xs[i] * 2)
+    return jnp.stack(out) + n(xs)
+
+
+def r1(xs):
+    return p(xs, k=3) + r2(xs)
+
+
+def r2(xs):
+    return p(xs, k=xs.shape[0])
+'''
+
+
+def test_an_early_walk_leaves_the_function_all_its_turns():
+    tree = ast.parse(BUDGET)
+    for lines in (physical_lines(BUDGET), None):
+        assert sorted(f[0] for f in findings(tree, lines)[1]) == ["JXL102", "JXL201"]

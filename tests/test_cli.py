@@ -428,6 +428,18 @@ def test_diff_relative_path_and_missing_final_newline(tmp_path, capsys, monkeypa
     assert out.endswith("+x = 'NEW'\n\\ No newline at end of file\n")
 
 
+def test_diff_keeps_form_feeds_and_line_separators_inside_their_lines(tmp_path, capsys,
+                                                                     monkeypatch):
+    fake_fixer(monkeypatch)
+    put(tmp_path / "a.py", "import jax\n\x0c\ns = 'a\u2028b'  # page\x0cbreak\nx = 'OLD'\n")
+    monkeypatch.chdir(tmp_path)
+    rc, out, _ = run(capsys, "--diff", "a.py")
+    assert rc == 1
+    assert out.split("\n")[2:] == [
+        "@@ -1,4 +1,4 @@", " import jax", " \x0c", " s = 'a\u2028b'  # page\x0cbreak",
+        "-x = 'OLD'", "+x = 'NEW'", ""]
+
+
 @pytest.mark.parametrize("name, data", [
     ("crlf", FAKE_SRC.replace("\n", "\r\n").encode()),
     ("bom", b"\xef\xbb\xbf" + FAKE_SRC.encode()),

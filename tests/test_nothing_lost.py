@@ -63,6 +63,11 @@ COMMENT_CASES = {
                          "        x = 0.5 * (x + a / x)\n        # KEEP ME\n", False),
     "fori_on_statement": (_golden("fori_traced_bound"), "x = 0.5 * (x + a / x)",
                           "x = 0.5 * (x + a / x)  # KEEP ME", False),
+    # The function's last ``return`` joins the rewrite's own return: its comments go above it.
+    "above_final_return": (_golden("early_return_first_crossing"), "    return level * 0.5\n",
+                           "    # KEEP ME\n    return level * 0.5\n", False),
+    "on_final_return": (_golden("early_return_first_crossing"), "return level * 0.5\n",
+                        "return level * 0.5  # KEEP ME\n", False),
 }
 
 

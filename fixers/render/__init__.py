@@ -148,7 +148,8 @@ class _Apply(cst.CSTTransformer):
         return updated
 
     def _drop_removed(self, updated):
-        """Remove ``outs = []`` lines; their comment lines move to the next statement."""
+        """Remove ``outs = []`` lines; their comment lines move to the next statement (a removed
+        last statement's, above the statement before it)."""
         if not any(id(s) in self.removed for s in updated.body):
             return updated
         body, pending = [], []
@@ -166,6 +167,8 @@ class _Apply(cst.CSTTransformer):
                 stmt = stmt.with_changes(leading_lines=lead[:blanks] + pending + lead[blanks:])
                 pending = []
             body.append(stmt)
+        if pending and body:  # the final ``return`` the rewrite's own return took over
+            body[-1] = body[-1].with_changes(leading_lines=list(body[-1].leading_lines) + pending)
         return updated.with_changes(body=body)
 
     def leave_IndentedBlock(self, original, updated):

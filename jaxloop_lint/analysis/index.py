@@ -19,11 +19,10 @@ _CALL_TAILS = tuple({q.rsplit(".", 1)[1] for q in list(jaxapi.TRANSFORMS) + list
                + list(jaxapi.KERNEL_CALLS)})
 
 
-def call_lines(lines: Sequence[str]) -> Optional[list[int]]:
-    """The (1-based) lines where a kept call's name appears as a callee, or ``None`` when that
-    cannot be told from the text (see ``SourceText.searchable``)."""
-    text = SourceText(lines)
-    return text.callee_lines(_CALL_TAILS) if text.searchable else None
+def call_lines(lines: Sequence[str]) -> list[int]:
+    """The (1-based) lines where a kept call's name appears as a callee (NFKC-normalised as the
+    tokenizer normalises names: see ``SourceText``)."""
+    return SourceText(lines).callee_lines(_CALL_TAILS)
 
 
 # Statements that hold no statements: when none of their lines names a kept call, the walk has
@@ -128,8 +127,7 @@ class ModuleIndex:
         # Expressions on no such line cannot hold a kept call, so the walk skips them: most of
         # a module's nodes are expressions, and walking them dominated the analysis.
         self.text = SourceText(lines) if lines is not None else None
-        self._call_lines = self.text.callee_lines(_CALL_TAILS) \
-            if self.text is not None and self.text.searchable else None
+        self._call_lines = self.text.callee_lines(_CALL_TAILS) if self.text is not None else None
         self._build(tree)
 
     # -- the walk ----------------------------------------------------------------------------

@@ -2,31 +2,17 @@
 
 Searching the text with one regex is far cheaper than walking the tree's expressions, and a
 line that names no word of interest cannot hold a node that uses it. The one catch is NFKC:
-the tokenizer normalises identifiers, so ``ｊｉｔ(f)`` calls ``jit`` although the text never
-spells it. A text with a character that folds into ASCII name characters is not searchable,
-and the shortcuts then look at everything."""
+the tokenizer normalises identifiers, so ``ｊｉｔ(f)`` calls ``jit`` and ``µ_step(x)`` (micro
+sign) calls ``def μ_step`` (Greek mu) although the text never spells those names. Each line
+that is not in NFKC form is searched normalised: identifiers are delimited by ASCII characters,
+which NFKC leaves alone and which never compose, so a line's normal form holds each identifier
+as the tree spells it (strings and comments may change, which only adds matches)."""
 from __future__ import annotations
 
 import bisect
-import re
 import unicodedata
 from itertools import accumulate
 from typing import Iterable, Sequence
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_ASCII_NAME_CHAR = re.compile(r"[A-Za-z0-9_]")
-_folds: dict[str, bool] = {}  # memo of _may_fold_into_a_name
-
-
-def _may_fold_into_a_name(char: str) -> bool:
-    """Whether ``char`` could be part of an identifier that NFKC-normalises to an ASCII one
-    (fullwidth ``ｊ``, the ligature ``ﬁ``, mathematical ``𝐣``). Other non-ASCII text (comments,
-    strings, names such as ``α``) cannot spell an ASCII name."""
-    folds = _folds.get(char)
-    if folds is None:
-        folds = _folds[char] = bool(_ASCII_NAME_CHAR.search(unicodedata.normalize("NFKC", char)))
-    return folds
-
 
 # What may stand between a callee's name and its ``(``, besides comments.
 _BEFORE_PAREN = " \t\f\r\n\\)"
@@ -36,11 +22,26 @@ def _is_name_char(char: str) -> bool:
     return char == "_" or char.isalnum()
 
 
+def _named_at(end: str, names: tuple[str, ...]):
+    """Where ``end`` ends with one of ``names`` as a whole word, or ``None``."""
+    if end.endswith(names):
+        for name in names:
+            at = len(end) - len(name)
+            if end.endswith(name) and (at == 0 or not _is_name_char(end[at - 1])):
+                return at
+    return None
+
+
 class SourceText:
     def __init__(self, lines: Sequence[str]) -> None:
-        self.text = text = "".join(lines)
-        self.searchable = text.isascii() or not any(
-            map(_may_fold_into_a_name, set(_NON_ASCII.findall(text))))
+        text = "".join(lines)
+        if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+            # Line by line, so that lines and offsets still correspond (NFKC makes no line
+            # breaks; it may lengthen a line, and ``starts`` below follows).
+            lines = [line if line.isascii() else unicodedata.normalize("NFKC", line)
+                     for line in lines]
+            text = "".join(lines)
+        self.text = text
         # Offsets where each line starts; offsets map to lines by bisection, so any line ending
         # (\n, \r\n, a lone \r) counts as the ``lines`` given count it.
         self.starts = list(accumulate(map(len, lines), initial=0))
@@ -62,19 +63,19 @@ class SourceText:
         for piece in self.text.split("(")[:-1]:
             start, offset = offset, offset + len(piece) + 1
             end = piece.rstrip(_BEFORE_PAREN)
-            while not end.endswith(names):
+            while True:
+                at = _named_at(end, names)
+                if at is not None:
+                    line = self.line_of(start + at)
+                    if not out or out[-1] != line:
+                        out.append(line)
+                    break
+                # A comment may end in a name's tail (``# rescan``, ``# a second``): look past
+                # it whatever it ends with.
                 comment = end.rfind("#")
                 if comment <= end.rfind("\n"):  # no comment on the last line to look past
                     break
                 end = end[:comment].rstrip(_BEFORE_PAREN)
-            else:
-                for name in names:
-                    at = len(end) - len(name)
-                    if end.endswith(name) and (at == 0 or not _is_name_char(end[at - 1])):
-                        line = self.line_of(start + at)
-                        if not out or out[-1] != line:
-                            out.append(line)
-                        break
         return out
 
     def word_offsets(self, words: Iterable[str]) -> list[int]:

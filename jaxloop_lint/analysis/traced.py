@@ -46,6 +46,7 @@ class TracedFunctions:
         self.facts: dict[FunctionInfo, FunctionFacts] = {}
         self._neutral_env: dict[FunctionInfo, dict[str, Val]] = {}
         self._busy: set[FunctionInfo] = set()
+        self._pending: list[FunctionInfo] = []  # _evaluate_all's queue
         self._usage: dict[ast.AST, tuple[set[str], set[str]]] = {}  # usage_evidence's memo
         self.kernel_roots: set[FunctionInfo] = set()
         self.globals = self._module_globals()
@@ -144,13 +145,13 @@ class TracedFunctions:
 
     # -- evaluation --------------------------------------------------------------------------
     def _worth_evaluating(self) -> Optional[set[FunctionInfo]]:
-        """The functions whose facts can hold a finding, or ``None`` (all of them) when the text
-        cannot be searched: those that hold a judged statement, and those whose text names
+        """The functions whose facts can hold a finding, or ``None`` (all of them) when there is
+        no text to search: those that hold a judged statement, and those whose text names
         one of them (a call, ``partial(g)``, ``self.g``, a nested ``def g``), to a fixed point.
         Every way a call is resolved names the callee, so a function outside this set cannot
         pass values to one inside it. Walking the others was most of the analysis's time."""
         text = self.index.text
-        if text is None or not text.searchable:
+        if text is None:
             return None
         worth = {fn for fn in self.index.functions if fn.judged}
         rest = [(fn, text.span(fn.node.lineno, fn.node.end_lineno))
@@ -176,19 +177,20 @@ class TracedFunctions:
     def _evaluate_all(self) -> None:
         order = sorted(filter(self._is_worth, self.info),
                        key=lambda f: (f.node.lineno, f.node.col_offset))
-        pending = list(order)
+        pending = self._pending = list(order)
         while pending:
             fn = pending.pop(0)
             for callee in self._evaluate(fn):
                 pending.append(callee)
 
-    def _evaluate(self, fn: FunctionInfo) -> list[FunctionInfo]:
-        """Walk ``fn``; return the callees whose parameter values changed."""
+    def _evaluate(self, fn: FunctionInfo, early: bool = False) -> list[FunctionInfo]:
+        """Walk ``fn``; return the callees whose parameter values changed. An ``early`` walk
+        (once, ahead of ``fn``'s turn, for a closure's sake) leaves ``fn`` all its turns."""
         info = self.info[fn]
         if fn in self._busy or info.evals >= _MAX_EVALS:
             return []
         self._busy.add(fn)
-        info.evals += 1
+        info.evals += not early
         walker = FlowWalker(self.index, fn, self._params(fn, info), self._closure_lookup(fn))
         facts = walker.run()
         self.facts[fn] = facts
@@ -225,6 +227,9 @@ class TracedFunctions:
                 continue
             kernels.add(fn)
             todo.extend(nested.get(fn, ()))
+            if fn not in self.facts and fn in self.info:
+                # Traced but not worth evaluating (no loop): what it calls is kernel code too.
+                self._evaluate(fn)
             if fn in self.facts:
                 todo.extend(call.callee for call in self.facts[fn].calls)
         return kernels
@@ -287,7 +292,8 @@ class TracedFunctions:
         if fn in self._busy:
             return {}
         if fn in self.info:
-            self._evaluate(fn)
+            # Evaluated ahead of its turn: the callees it gave values to wait for theirs.
+            self._pending.extend(self._evaluate(fn, early=True))
             return self.facts[fn].env if fn in self.facts else {}
         if fn not in self._neutral_env:
             # An untraced function enclosing a traced one: evaluate it for its values only.
