@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from jaxloop_lint import lint_source, rules
-from jaxloop_lint.analysis.index import FunctionInfo, ModuleIndex, call_lines
+from jaxloop_lint.analysis.index import _CALL_TAILS, FunctionInfo, ModuleIndex
+from jaxloop_lint.analysis.source_text import SourceText
 from jaxloop_lint.analysis.model import analyze
 from jaxloop_lint.positions import physical_lines
 
@@ -71,6 +72,11 @@ def test_callees_in_every_spelling_are_found():
     skipping = ModuleIndex(tree, TRICKY.splitlines(True))
     assert summary(skipping) == summary(ModuleIndex(tree))
     assert len(skipping.calls) == 12
+
+
+def call_lines(lines):
+    """The lines the index walks expressions on: where a kept call's name is a callee."""
+    return SourceText(lines).callee_lines(_CALL_TAILS)
 
 
 def test_call_lines_marks_callees_only():

@@ -19,12 +19,6 @@ _CALL_TAILS = tuple({q.rsplit(".", 1)[1] for q in list(jaxapi.TRANSFORMS) + list
                + list(jaxapi.KERNEL_CALLS)})
 
 
-def call_lines(lines: Sequence[str]) -> list[int]:
-    """The (1-based) lines where a kept call's name appears as a callee (NFKC-normalised as the
-    tokenizer normalises names: see ``SourceText``)."""
-    return SourceText(lines).callee_lines(_CALL_TAILS)
-
-
 # Statements that hold no statements: when none of their lines names a kept call, the walk has
 # nothing to find inside them.
 _SIMPLE_STATEMENTS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Return,

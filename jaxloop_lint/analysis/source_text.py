@@ -1,7 +1,7 @@
 """The module's text as the analysis's shortcuts search it: which lines name a word.
 
-Searching the text with one regex is far cheaper than walking the tree's expressions, and a
-line that names no word of interest cannot hold a node that uses it. The one catch is NFKC:
+Searching the text (``str.split`` and ``str.find``) is far cheaper than walking the tree's
+expressions, and a line that names no word of interest cannot hold a node that uses it. The one catch is NFKC:
 the tokenizer normalises identifiers, so ``ｊｉｔ(f)`` calls ``jit`` and ``µ_step(x)`` (micro
 sign) calls ``def μ_step`` (Greek mu) although the text never spells those names. Each line
 that is not in NFKC form is searched normalised: identifiers are delimited by ASCII characters,
