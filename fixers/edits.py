@@ -8,10 +8,9 @@ where Python's tokenizer and LSP end them (``\n``, ``\r\n``, ``\r``), not at eve
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Optional
 
-from jaxloop_lint import Config, Diagnostic
-from jaxloop_lint.diagnostics import Applicability
+from jaxloop_lint import Diagnostic
 from jaxloop_lint.positions import physical_lines
 
 from . import apply as _apply
@@ -51,16 +50,13 @@ def minimal_edit(before: str, after: str) -> Optional[TextEdit]:
     return TextEdit(start, end, new_text)
 
 
-def fix_edit(text: str, path: str, diagnostic: Diagnostic, *, config: Optional[Config] = None,
-             select: Sequence[str] = (), ignore: Sequence[str] = ()) -> Optional[TextEdit]:
-    """The edit that applies just ``diagnostic``'s fix to ``text``; None if it has none or the
-    fixer declines it. An unsafe fix is rendered too: asking for it is the user's choice."""
-    if diagnostic.fix is None:
-        return None
-    result = _apply.fix_source(
-        text, path, config=config, select=select, ignore=ignore, only=diagnostic,
-        unsafe=diagnostic.fix.applicability is Applicability.UNSAFE)
-    return minimal_edit(text, result.fixed) if result.applied else None
+def fix_edit(text: str, diagnostic: Diagnostic) -> Optional[TextEdit]:
+    """The edit that applies just ``diagnostic``'s fix to ``text``, the source it was found in:
+    its plan rendered as is, without analysing ``text`` again. None if it has no fix or the
+    renderer declines it. An unsafe fix is rendered too: asking for it is the user's choice.
+    Raises ``SourceError`` (a fix that would not parse or strays outside its plan)."""
+    fixed = _apply.fix_one(text, diagnostic)
+    return None if fixed is None else minimal_edit(text, fixed)
 
 
 def apply_edit(text: str, edit: TextEdit) -> str:
@@ -72,4 +68,3 @@ def apply_edit(text: str, edit: TextEdit) -> str:
         return sum(len(x) for x in lines[:line - 1]) + col
 
     return text[:offset(edit.start)] + edit.new_text + text[offset(edit.end):]
-

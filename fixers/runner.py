@@ -76,7 +76,7 @@ def analyse(src: Source, options: Options) -> tuple[FileResult, Optional[str]]:
     if options.mode == CHECK:
         diags = _guarded(_apply.findings, src.text, src.path, options.config, options.select,
                          options.ignore)
-        edits = [_edit_or_none(src, d, options) for d in diags] if options.edits else []
+        edits = [_edit_or_none(src, d) for d in diags] if options.edits else []
         return FileResult(src.path, without_plans(diags), edits=edits), None
     fixed = _guarded(_apply.fix_source, src.text, src.path, config=options.config,
                      unsafe=options.unsafe, select=options.select, ignore=options.ignore)
@@ -84,13 +84,13 @@ def analyse(src: Source, options: Options) -> tuple[FileResult, Optional[str]]:
     return result, fixed.fixed
 
 
-def _edit_or_none(src: Source, d: Diagnostic, options: Options) -> Optional["TextEdit"]:
-    """A report still lists a finding whose fix the renderer fails on, without an edit."""
+def _edit_or_none(src: Source, d: Diagnostic) -> Optional["TextEdit"]:
+    """``d``'s fix as an edit, from the plan this analysis attached to it (no re-lint). A report
+    still lists a finding whose fix the renderer fails on, without an edit."""
     from .edits import fix_edit
 
     try:
-        return fix_edit(src.text, src.path, d, config=options.config, select=options.select,
-                        ignore=options.ignore)
+        return fix_edit(src.text, d)
     except Exception:
         return None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
-from typing import Optional, Sequence, Union
+from typing import Callable, Optional, Sequence, Union
 
 from .analysis.model import analyze
 from .analysis.edits import EditPlan
@@ -17,6 +17,10 @@ from . import rules
 
 class SourceError(ValueError):
     """The file cannot be analysed. ``str()`` is one line that says why."""
+
+
+class Cancelled(Exception):
+    """The caller's ``stop`` said the result is no longer wanted (the editor's text moved on)."""
 
 
 def decode(data: bytes) -> str:
@@ -46,24 +50,32 @@ def might_use_jax(text: str) -> bool:
 
 
 def lint_source(source: Union[str, bytes], path: str = "<string>",
-                config: Optional[Config] = None) -> list[Diagnostic]:
-    """Lint one file's text. Raises ``SourceError`` for input that cannot be analysed."""
+                config: Optional[Config] = None,
+                stop: Optional[Callable[[], bool]] = None) -> list[Diagnostic]:
+    """Lint one file's text. Raises ``SourceError`` for input that cannot be analysed.
+
+    ``stop``: asked between findings; when it says True, ``Cancelled`` is raised."""
     if isinstance(source, bytes):
         source = decode(source)
     if not might_use_jax(source):
         return []
-    return lint_tree(parse(source, path), physical_lines(source), path, config)
+    return lint_tree(parse(source, path), physical_lines(source), path, config, stop)
 
 
 def lint_tree(tree: ast.Module, lines: Sequence[str], path: str = "<string>",
-              config: Optional[Config] = None) -> list[Diagnostic]:
+              config: Optional[Config] = None,
+              stop: Optional[Callable[[], bool]] = None) -> list[Diagnostic]:
     """Lint an already parsed module (flake8 hands plugins the tree and the lines)."""
     config = config or Config()
     try:
         model = analyze(tree, config.extra_jit_decorators, lines, config.flax_api)
         if not model.index.imports.mentions_jax():
             return []
-        findings = list(rules.run(model))
+        findings = []
+        for finding in rules.run(model):  # planning a finding's fix is most of the cost
+            if stop is not None and stop():
+                raise Cancelled
+            findings.append(finding)
     except RecursionError:
         raise SourceError("too deeply nested to analyse") from None
     out = []

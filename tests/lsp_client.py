@@ -8,19 +8,35 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 TIMEOUT = 60
 
+# What an editor that applies versioned edits says it supports (VS Code, Neovim, Helix do).
+VERSIONED_EDITS = {"workspace": {"workspaceEdit": {"documentChanges": True}}}
+# ... and one that also fetches a code action's edit when it is chosen (VS Code, Neovim).
+EDITOR = {"workspace": {"workspaceEdit": {"documentChanges": True}, "applyEdit": True},
+          "textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}}}
+
 
 class Client:
-    def __init__(self, cwd: Path) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "fixers.lsp"], cwd=cwd,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
+    def __init__(self, cwd: Path, command: Optional[Sequence[str]] = None,
+                 env: Optional[dict] = None) -> None:
+        self.proc = subprocess.Popen(list(command or [sys.executable, "-m", "fixers.lsp"]),
+                                     cwd=cwd, env=env, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.messages: queue.Queue = queue.Queue()
         self.next_id = 0
+        self.stderr: list[bytes] = []  # drained, so a chatty server never blocks on a full pipe
         threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self._drain_stderr, daemon=True).start()
+
+    def _drain_stderr(self) -> None:
+        try:
+            for line in self.proc.stderr:
+                self.stderr.append(line)
+        except (OSError, ValueError):  # closed by close()
+            pass
 
     def _read(self) -> None:
         out = self.proc.stdout
@@ -45,11 +61,19 @@ class Client:
         self.send({"method": method, "params": params})
 
     def request(self, method: str, params: Any) -> Any:
-        self.next_id += 1
-        self.send({"id": self.next_id, "method": method, "params": params})
-        reply = self.wait(lambda m: m.get("id") == self.next_id and "method" not in m)
+        reply = self.reply(self.send_request(method, params))
         assert "error" not in reply, reply
         return reply["result"]
+
+    def send_request(self, method: str, params: Any) -> int:
+        """Send a request without waiting: its id."""
+        self.next_id += 1
+        self.send({"id": self.next_id, "method": method, "params": params})
+        return self.next_id
+
+    def reply(self, request_id: Any, timeout: float = TIMEOUT) -> dict:
+        """The reply to ``request_id``, result or error."""
+        return self.wait(lambda m: m.get("id") == request_id and "method" not in m, timeout)
 
     def wait(self, match, timeout: float = TIMEOUT) -> dict:
         """The next message ``match`` accepts; requests from the server are answered."""
@@ -63,9 +87,9 @@ class Client:
     def notification(self, method: str, timeout: float = TIMEOUT) -> dict:
         return self.wait(lambda m: m.get("method") == method, timeout)["params"]
 
-    def initialize(self, root: Path) -> dict:
+    def initialize(self, root: Path, capabilities: Optional[dict] = None) -> dict:
         result = self.request("initialize", {"processId": None, "rootUri": root.as_uri(),
-                                             "capabilities": {}})
+                                             "capabilities": capabilities or {}})
         self.notify("initialized", {})
         return result
 
@@ -81,9 +105,12 @@ class Client:
         return self.diagnostics(path)
 
     def diagnostics(self, path: Path) -> list[dict]:
-        params = self.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
-                           and m["params"]["uri"] == path.as_uri())["params"]
-        return params["diagnostics"]
+        return self.published(path)["diagnostics"]
+
+    def published(self, path: Path, timeout: float = TIMEOUT) -> dict:
+        """The next publishDiagnostics for ``path``: uri, version, diagnostics."""
+        return self.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                         and m["params"]["uri"] == path.as_uri(), timeout)["params"]
 
     def code_actions(self, path: Path, line0: int, only: Optional[list[str]] = None,
                      diagnostics: Optional[list] = None) -> list[dict]:
@@ -128,5 +155,18 @@ def apply_edits(text: str, edits: list[dict]) -> str:
     return text
 
 
-def apply_action(text: str, action: dict, uri: str) -> str:
-    return apply_edits(text, action["edit"]["changes"][uri])
+def apply_action(text: str, action: dict, uri: str, version: Optional[int] = None) -> str:
+    """``action``'s edit to ``uri``, as an editor applies it: a versioned edit only to the
+    version it was made for (``version``: the editor's current one)."""
+    edit = action["edit"]
+    if "documentChanges" in edit:
+        (change,) = [c for c in edit["documentChanges"] if c["textDocument"]["uri"] == uri]
+        made_for = change["textDocument"]["version"]
+        if made_for is not None and version is not None and made_for != version:
+            raise StaleEdit(f"edit for version {made_for}, document at {version}")
+        return apply_edits(text, change["edits"])
+    return apply_edits(text, edit["changes"][uri])
+
+
+class StaleEdit(Exception):
+    """An editor refuses a versioned edit made for another version of the document."""

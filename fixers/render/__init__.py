@@ -6,7 +6,7 @@ libcst's (character columns) and matched against libcst's PositionProvider.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Optional, Sequence
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -24,8 +24,10 @@ from .naming import Names
 from .positions import Pos, Span, cst_pos, cst_span
 
 
-def render_fixes(source: str, diagnostics: Sequence[Diagnostic]) -> tuple[str, list[Diagnostic]]:
+def render_fixes(source: str, diagnostics: Sequence[Diagnostic],
+                 names: Optional[Names] = None) -> tuple[str, list[Diagnostic]]:
     """Apply the fixes of ``diagnostics``; return (new source, the diagnostics applied).
+    ``names``: the names taken, when ``source`` is part of a module (``window``).
 
     Plans whose loops overlap are applied outermost first; the inner ones are left for the next
     round (the caller re-lints the result), when they sit inside the new step function.
@@ -49,7 +51,7 @@ def render_fixes(source: str, diagnostics: Sequence[Diagnostic]) -> tuple[str, l
     if not chosen:
         return source, []
     module = cst.parse_module(source)
-    names = Names(source)
+    names = names or Names(source)
     transformer = _Apply({cst_pos(lines, p.loop.node): p for p in chosen}, lines, names)
     new_module = MetadataWrapper(module).visit(transformer)
     if transformer.needs_jax_import:

@@ -4,13 +4,14 @@ from __future__ import annotations
 import ast
 import builtins
 import keyword
+from typing import Optional
 
 from jaxloop_lint.analysis.names import bound_names, fresh_name
 
 
 class Names:
-    def __init__(self, source: str) -> None:
-        tree = ast.parse(source)
+    def __init__(self, source: str, tree: Optional[ast.Module] = None) -> None:
+        tree = tree or ast.parse(source)
         self.taken = set(dir(builtins)) | set(keyword.kwlist) | bound_names(tree)
         self.taken |= {(node.asname or node.name).split(".")[0] for node in ast.walk(tree)
                        if isinstance(node, ast.alias)}

@@ -1,0 +1,233 @@
+"""Editor latency of ``jaxloop-lsp``, driven over stdio as an editor drives it, on a JAX module
+of about 1,000 lines with many findings (built from the golden inputs and the examples).
+
+    python benchmarks/lsp_latency.py [--python PY] [--repeat N] [--lines N]
+
+``--python``: the interpreter whose ``jaxloop-lsp`` is measured (``python -m fixers.lsp``), e.g.
+another checkout's ``.venv/bin/python`` for a before / after pair. Rows:
+
+* diagnostics: from a ``didChange`` to the ``publishDiagnostics`` of that version;
+* quick fix: a ``codeAction`` on the line of a fixable finding, asking for quick fixes only, and
+  as a light bulb asks (no ``only``: a server may add its fix-all action);
+* burst: 20 keystrokes sent back to back: from the last one to the diagnostics of its version,
+  and how many diagnostics of older versions were published meanwhile;
+* busy: while a document ``--big`` times bigger is analysed after a change, the reply time of
+  a ``codeAction`` on a small document.
+
+Every change is a one-character incremental ``didChange`` at the end of the module, as an
+editor sends a keystroke.
+
+Median and worst of N, wall clock. The load average is printed: the machine is shared.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import pathlib
+import re
+import statistics
+import sys
+import tempfile
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from lsp_client import EDITOR, Client  # noqa: E402
+from timing import load  # noqa: E402
+
+SMALL = '''\
+import jax
+import jax.numpy as jnp
+
+
+@jax.jit
+def rnn(w, h, xs):
+    outs = []
+    for x in xs:
+        h = jnp.tanh(w @ h + x)
+        outs.append(h)
+    return h, jnp.stack(outs)
+'''
+
+
+def build_module(lines: int) -> str:
+    """The golden inputs and the examples in one module, test harness parts left out, names
+    that two files define made unique, until about ``lines`` lines."""
+    files = sorted(p for p in (ROOT / "tests" / "golden").glob("*.py")
+                   if not p.name.endswith(".fixed.py"))
+    files += sorted((ROOT / "examples").glob("*.py"))
+    imports: list[str] = []
+    chunks: list[str] = []
+    seen: set[str] = set()
+    size = 0
+    for k, path in enumerate(files):
+        src = path.read_text(encoding="utf-8")
+        tree = ast.parse(src)
+        defs = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+        for name in defs & seen:
+            src = re.sub(r"\b%s\b" % re.escape(name), f"{name}_{k}", src)
+        tree = ast.parse(src)
+        seen |= {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+        lines_of = src.splitlines(True)
+        parts = []
+        for node in tree.body:
+            first = min([d.lineno for d in getattr(node, "decorator_list", [])] + [node.lineno])
+            text = "".join(lines_of[first - 1:node.end_lineno])
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                if text not in imports:
+                    imports.append(text)
+            elif _harness(node):
+                continue
+            else:
+                parts.append(text)
+        chunk = "\n\n".join(parts)
+        if size and size + chunk.count("\n") > lines:
+            break
+        chunks.append(chunk)
+        size += chunk.count("\n") + 3
+    return "".join(imports) + "\n\n" + "\n\n\n".join(chunks)
+
+
+def _harness(node: ast.stmt) -> bool:
+    """The golden files' docstring, CASE table, argument makers and ``__main__`` blocks."""
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+        return True
+    if isinstance(node, ast.Assign):
+        return any(getattr(t, "id", "") == "CASE" for t in node.targets)
+    if isinstance(node, ast.FunctionDef):
+        return node.name.startswith("_args")
+    return isinstance(node, ast.If)
+
+
+def _stats(xs: list[float]) -> str:
+    return f"median {statistics.median(xs) * 1000:7.1f} ms   worst {max(xs) * 1000:7.1f} ms"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--python", default=sys.executable)
+    ap.add_argument("--repeat", type=int, default=15)
+    ap.add_argument("--lines", type=int, default=1000)
+    ap.add_argument("--big", type=int, default=10,
+                    help="the busy row's document: this many copies of the module")
+    args = ap.parse_args()
+    text = build_module(args.lines)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = pathlib.Path(tmp)
+        (root / ".git").mkdir()
+        path, small = root / "module.py", root / "small.py"
+        client = Client(root, [args.python, "-m", "fixers.lsp"])
+        try:
+            client.initialize(root, EDITOR)
+            diags = client.open(path, text)
+            fixable = sorted({d["range"]["start"]["line"] for d in diags
+                              if d["code"] in ("JXL101", "JXL102", "JXL103", "JXL104")})
+            print(f"module: {text.count(chr(10))} lines, {len(diags)} findings, "
+                  f"{len(fixable)} loops; load {load()}; python {args.python}")
+            version = 1
+            text += "# typing here: "
+            client.notify("textDocument/didChange", {
+                "textDocument": {"uri": path.as_uri(), "version": 2},
+                "contentChanges": [{"text": text}]})
+            version = 2
+            last_line = text.count("\n")
+            typed = 0
+
+            def type_char() -> None:
+                """One keystroke at the end of the module, as an editor sends it."""
+                nonlocal version, typed
+                version += 1
+                column = len(text) - text.rindex("\n") - 1 + typed
+                typed += 1
+                client.notify("textDocument/didChange", {
+                    "textDocument": {"uri": path.as_uri(), "version": version},
+                    "contentChanges": [{"range": {
+                        "start": {"line": last_line, "character": column},
+                        "end": {"line": last_line, "character": column}}, "text": "x"}]})
+
+            def published(v: int) -> dict:
+                return client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                                   and m["params"]["uri"] == path.as_uri()
+                                   and m["params"].get("version") == v)["params"]
+
+            published(version)
+            times = []
+            for i in range(args.repeat):
+                time.sleep(0.2)  # a pause: each keystroke is analysed on its own
+                start = time.perf_counter()
+                type_char()
+                published(version)
+                times.append(time.perf_counter() - start)
+            print(f"{'diagnostics after a didChange':<44} {_stats(times)}")
+
+            for label, only in (("quick fix (only: quickfix)", ["quickfix"]),
+                                ("quick fix (light bulb, no only)", None)):
+                times = []
+                for i in range(args.repeat):
+                    line = fixable[i * len(fixable) // args.repeat]
+                    context: dict = {"diagnostics": [d for d in diags
+                                                     if d["range"]["start"]["line"] == line]}
+                    if only is not None:
+                        context["only"] = only
+                    start = time.perf_counter()
+                    actions = client.request("textDocument/codeAction", {
+                        "textDocument": {"uri": path.as_uri()},
+                        "range": {"start": {"line": line, "character": 0},
+                                  "end": {"line": line, "character": 0}},
+                        "context": context})
+                    times.append(time.perf_counter() - start)
+                    assert any(a["title"].startswith("Ignore") for a in actions), actions
+                print(f"{label:<44} {_stats(times)}")
+
+            times, stale = [], []
+            for i in range(max(3, args.repeat // 3)):
+                time.sleep(0.2)
+                first = version + 1
+                for j in range(20):
+                    type_char()
+                start = time.perf_counter()
+                last = version
+                older = 0
+                while True:
+                    got = client.wait(lambda m: m.get("method")
+                                      == "textDocument/publishDiagnostics")["params"]
+                    if got.get("version") == last:
+                        break
+                    older += got.get("version") is not None and first <= got["version"] < last
+                times.append(time.perf_counter() - start)
+                stale.append(older)
+            print(f"{'burst of 20 keystrokes: last to diagnostics':<44} {_stats(times)}   "
+                  f"stale publishes {statistics.mean(stale):.1f} per burst")
+
+            big = root / "big.py"
+            big_text = "\n\n".join([text] + [re.sub(r"\bdef (\w+)", rf"def \1_copy{k}", text)
+                                             for k in range(args.big - 1)])
+            client.open(big, big_text)
+            client.open(small, SMALL)
+            times = []
+            for i in range(max(3, args.repeat // 3)):
+                client.notify("textDocument/didChange", {
+                    "textDocument": {"uri": big.as_uri(), "version": 10 + i},
+                    "contentChanges": [{"text": big_text + f"# edit {i}\n"}]})
+                time.sleep(0.05)  # the analysis has started
+                start = time.perf_counter()
+                client.request("textDocument/codeAction", {
+                    "textDocument": {"uri": small.as_uri()},
+                    "range": {"start": {"line": 7, "character": 0},
+                              "end": {"line": 7, "character": 0}},
+                    "context": {"diagnostics": [], "only": ["quickfix"]}})
+                times.append(time.perf_counter() - start)
+                client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                            and m["params"]["uri"] == big.as_uri()
+                            and m["params"].get("version") == 10 + i)
+            print(f"{'busy: small request while a big doc runs':<44} {_stats(times)}   "
+                  f"({big_text.count(chr(10))} lines)")
+        finally:
+            client.close()
+
+
+if __name__ == "__main__":
+    main()
