@@ -150,13 +150,13 @@ class JaxloopServer(LanguageServer):
 
     # -- requests (loop thread) ----------------------------------------------------------
 
-    async def analysis(self, uri: str) -> Optional[Analysis]:
-        """The analysis of ``uri``'s current text; None if it is not open. Raises
+    async def analysis(self, snapshot: Optional[Snapshot]) -> Optional[Analysis]:
+        """The analysis of ``snapshot`` (None: the document is not open). Raises
         ``ContentModified`` if the text changes before it is ready."""
-        try:
-            return await self.analyses.analysis(uri)
-        except KeyError:
+        if snapshot is None:
             return None
+        try:
+            return await self.analyses.analysis(snapshot)
         except Superseded:
             raise JsonRpcContentModified("Content Modified: the document changed") from None
 
@@ -253,8 +253,17 @@ def did_close(ls: JaxloopServer, params: lsp.DidCloseTextDocumentParams) -> None
 
 @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(
     code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=True))
-async def code_action(ls: JaxloopServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
-    analysis = await ls.analysis(params.text_document.uri)
+def code_action(ls: JaxloopServer, params: lsp.CodeActionParams):
+    # A request is about the text the editor had when it sent it: the snapshot is taken as the
+    # request arrives (a generator handler runs at once, up to its ``yield``), before a change
+    # sent after it is applied; the rest works on that snapshot.
+    snapshot = ls.analyses.current(params.text_document.uri)
+    return (yield _code_actions, (ls, params, snapshot), None)
+
+
+async def _code_actions(ls: JaxloopServer, params: lsp.CodeActionParams,
+                        snapshot: Optional[Snapshot]) -> list[lsp.CodeAction]:
+    analysis = await ls.analysis(snapshot)
     if analysis is None or analysis.settings is None:
         return []
     only = params.context.only
@@ -271,29 +280,31 @@ async def code_action(ls: JaxloopServer, params: lsp.CodeActionParams) -> list[l
 
 
 @server.feature(lsp.CODE_ACTION_RESOLVE)
-async def code_action_resolve(ls: JaxloopServer, action: lsp.CodeAction) -> lsp.CodeAction:
+def code_action_resolve(ls: JaxloopServer, action: lsp.CodeAction):
     data = action.data
     if action.kind != FIX_ALL or not isinstance(data, dict) or "uri" not in data:
         return action
-    analysis, edit = await _fix_all_of(ls, data["uri"], data.get("version"))
-    action.edit = ls.workspace_edit(analysis, edit) if edit is not None else lsp.WorkspaceEdit()
+    edit = yield _fix_all_of, (ls, ls.analyses.current(data["uri"]), data.get("version")), None
+    action.edit = edit or lsp.WorkspaceEdit()
     return action
 
 
 @server.command(FIX_ALL_COMMAND)
-async def fix_all_command(ls: JaxloopServer, uri: str, version: Optional[int]) -> None:
-    analysis, edit = await _fix_all_of(ls, uri, version)
+def fix_all_command(ls: JaxloopServer, uri: str, version: Optional[int]):
+    edit = yield _fix_all_of, (ls, ls.analyses.current(uri), version), None
     if edit is not None:
-        await ls.workspace_apply_edit_async(lsp.ApplyWorkspaceEditParams(
-            edit=ls.workspace_edit(analysis, edit), label="Fix all safe jaxloop-lint findings"))
+        ls.workspace_apply_edit(lsp.ApplyWorkspaceEditParams(
+            edit=edit, label="Fix all safe jaxloop-lint findings"))
 
 
-async def _fix_all_of(ls: JaxloopServer, uri: str, version: Optional[int]):
-    """The fix-all edit of ``uri`` at ``version`` (ContentModified: it is at another one)."""
-    analysis = await ls.analysis(uri)
-    if analysis is None or analysis.snapshot.version != version:
+async def _fix_all_of(ls: JaxloopServer, snapshot: Optional[Snapshot],
+                      version: Optional[int]) -> Optional[lsp.WorkspaceEdit]:
+    """The fix-all edit of ``snapshot``, which must be at ``version`` (else ContentModified)."""
+    if snapshot is None or snapshot.version != version:
         raise JsonRpcContentModified("Content Modified: the document changed")
-    return analysis, await ls.off_loop(analysis, _fix_all_edit, analysis)
+    analysis = await ls.analysis(snapshot)
+    edit = await ls.off_loop(analysis, _fix_all_edit, analysis)
+    return ls.workspace_edit(analysis, edit) if edit is not None else None
 
 
 def _wanted(kind: str, only: Optional[Sequence[str]]) -> bool:
@@ -317,7 +328,7 @@ def _actions(ls: JaxloopServer, analysis: Analysis, targets: list[Diagnostic],
                                       data={"uri": uri, "version": version}))
     elif fix_all == "command":
         actions.append(lsp.CodeAction(title=title, kind=FIX_ALL, command=lsp.Command(
-            title, FIX_ALL_COMMAND, [uri, version])))
+            title=title, command=FIX_ALL_COMMAND, arguments=[uri, version])))
     elif fix_all == "now":
         edit = _fix_all_edit(analysis)
         if edit is not None:

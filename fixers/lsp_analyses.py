@@ -111,15 +111,16 @@ class Analyses:
         wanted = self._wanted.get(snapshot.uri)
         return wanted is not None and wanted.same_text(snapshot)
 
-    async def analysis(self, uri: str) -> Any:
-        """The analysis of ``uri``'s newest text, waiting for it if need be. Raises
-        ``KeyError`` (not open) or ``Superseded`` (changed or closed meanwhile)."""
-        wanted = self._wanted[uri]
-        done = self._done.get(uri)
-        if done is not None and done[0].same_text(wanted):
+    async def analysis(self, snapshot: Snapshot) -> Any:
+        """The analysis of ``snapshot``, waiting for it if need be. Raises ``Superseded`` if
+        the document has changed (or closed) since."""
+        if not self.is_current(snapshot):
+            raise Superseded()
+        done = self._done.get(snapshot.uri)
+        if done is not None and done[0].same_text(snapshot):
             return done[1]
         future = asyncio.get_running_loop().create_future()
-        self._waiters.setdefault(uri, []).append((wanted, future))
+        self._waiters.setdefault(snapshot.uri, []).append((snapshot, future))
         return await future
 
     def _drop_waiters(self, uri: str, keep: Optional[Snapshot]) -> None:

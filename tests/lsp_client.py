@@ -43,7 +43,10 @@ class Client:
         while True:
             headers = {}
             while True:
-                line = out.readline()
+                try:
+                    line = out.readline()
+                except (OSError, ValueError):  # closed by close()
+                    return
                 if not line:
                     return
                 if line in (b"\r\n", b"\n"):
@@ -53,8 +56,11 @@ class Client:
             self.messages.put(json.loads(out.read(int(headers["content-length"]))))
 
     def send(self, message: dict) -> None:
-        body = json.dumps({"jsonrpc": "2.0", **message}).encode("utf-8")
-        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.send_raw(frame({"jsonrpc": "2.0", **message}))
+
+    def send_raw(self, data: bytes) -> None:
+        """Bytes as they are: several messages in one write arrive together."""
+        self.proc.stdin.write(data)
         self.proc.stdin.flush()
 
     def notify(self, method: str, params: Any) -> None:
@@ -133,6 +139,12 @@ class Client:
                 self.proc.kill()
             for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
                 stream.close()
+
+
+def frame(message: dict) -> bytes:
+    """``message`` with its header, as the base protocol frames it."""
+    body = json.dumps(message).encode("utf-8")
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
 
 
 def _offset(text: str, position: dict) -> int:
