@@ -14,14 +14,14 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from jaxloop_lint import Diagnostic
-from jaxloop_lint.analysis.edits import EditPlan
-from jaxloop_lint.analysis.plan import LoopPlan
+from jaxloop_lint.analysis.plans import EditPlan
+from jaxloop_lint.analysis.plans import LoopPlan
 from jaxloop_lint.positions import physical_lines
 
 from .edits import render_edit_plans
-from .loops import consumer_text, render_loop
+from .loops import consumer_text, named_nodes, render_loop
 from .naming import Names
-from .positions import Pos, Span, cst_pos, cst_span
+from .positions import Originals, Pos, Span, cst_pos, cst_span
 
 
 def render_fixes(source: str, diagnostics: Sequence[Diagnostic]) -> tuple[str, list[Diagnostic]]:
@@ -50,8 +50,15 @@ def render_fixes(source: str, diagnostics: Sequence[Diagnostic]) -> tuple[str, l
         return source, []
     module = cst.parse_module(source)
     names = Names(source)
-    transformer = _Apply({cst_pos(lines, p.loop.node): p for p in chosen}, lines, names)
-    new_module = MetadataWrapper(module).visit(transformer)
+    wrapper = MetadataWrapper(module)
+    originals = Originals(wrapper, lines, [n for p in chosen for n in named_nodes(p)])
+    # A plan naming a node libcst spans differently is left for no one: never half a rewrite.
+    chosen = [p for p in chosen if all(originals.has(n) for n in named_nodes(p))]
+    if not chosen:
+        return source, []
+    transformer = _Apply({cst_pos(lines, p.loop.node): p for p in chosen}, lines, names,
+                         originals)
+    new_module = wrapper.visit(transformer)
     if transformer.needs_jax_import:
         context = CodemodContext()
         AddImportsVisitor.add_needed_import(context, "jax")
@@ -78,11 +85,13 @@ def _outermost(plans: list[LoopPlan]) -> list[LoopPlan]:
 class _Apply(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, plans: dict[Pos, LoopPlan], lines, names: Names) -> None:
+    def __init__(self, plans: dict[Pos, LoopPlan], lines, names: Names,
+                 originals: Originals) -> None:
         super().__init__()
         self.plans = plans
         self.lines = lines
         self.names = names
+        self.originals = originals
         self.applied: list[LoopPlan] = []
         self.needs_jax_import = False
         # Statements to delete (``outs = []``) and calls to replace (``jnp.stack(outs)``).
@@ -115,7 +124,7 @@ class _Apply(cst.CSTTransformer):
             return updated
         body_positions = [self._at(s) for s in original.body.body]
         scope = self.scopes.setdefault(id(plan.function), self.names.scope())
-        result = render_loop(plan, updated, body_positions, self.lines, scope)
+        result = render_loop(plan, updated, body_positions, self.lines, scope, self.originals)
         self.needs_jax_import |= result.needs_jax_import
         self.applied.append(plan)
         self.generated.update((id(n), n) for n in result.statements)

@@ -9,8 +9,8 @@ from typing import Sequence
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from jaxloop_lint.analysis import edits as E
-from jaxloop_lint.analysis.edits import EditPlan
+from jaxloop_lint.analysis.plans import edits as E
+from jaxloop_lint.analysis.plans import EditPlan
 from jaxloop_lint.positions import physical_lines
 
 from .positions import Span, cst_pos, cst_span

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from ..diagnostics import Applicability
+from ...diagnostics import Applicability
 
 # Edit kinds. In ``text`` of REPLACE_EXPR, ``{}`` stands for the node's own code after the edits
 # inside it, so edits nest: ``return self.n[...] + h`` -> ``return (n + h), n``.

@@ -18,14 +18,12 @@ from __future__ import annotations
 import ast
 from typing import Union
 
+from .. import jaxapi
 from .edits import DELETE_STMT, REPLACE_EXPR, REPLACE_STMT, Edit, EditPlan
-from .index import ModuleIndex
-from .lax_bodies import BodyFacts
-from .names import parent_map, stores, walk_scope
-from .plan import Refuse as _Refuse, Refusal
-
-_STACKERS = {"jax.numpy.stack", "jax.numpy.array", "jax.numpy.asarray"}
-
+from ..index import ModuleIndex
+from ..lax_bodies import BodyFacts
+from ..names import parent_map, stores, walk_scope
+from .types import Refuse as _Refuse, Refusal
 
 def ys_plan(index: ModuleIndex, facts: BodyFacts, node: ast.AST) -> Union[EditPlan, Refusal]:
     try:
@@ -106,7 +104,7 @@ def _outer_uses(index: ModuleIndex, scope_node, body_fn, outs: str, stmt: ast.st
             init = parent
             continue
         if isinstance(parent, ast.Call) and parent.args == [n] and not parent.keywords \
-                and index.imports.qualname(parent.func) in _STACKERS \
+                and index.imports.qualname(parent.func) in jaxapi.YS_STACKERS \
                 and parent.lineno > stmt.end_lineno and consumer is None:
             consumer = parent
             continue

@@ -15,14 +15,11 @@ from __future__ import annotations
 import ast
 from typing import Union
 
+from .. import jaxapi
 from .edits import REPLACE_STMT, Edit, EditPlan
-from .flow import FunctionFacts, ItemAssignFact
-from .names import walk_scope
-from .plan import Refusal
-
-_METHODS = {ast.Add: "add", ast.Sub: "subtract", ast.Mult: "multiply", ast.Div: "divide",
-            ast.Pow: "power"}
-
+from ..flow import FunctionFacts, ItemAssignFact
+from ..names import walk_scope
+from .types import Refusal
 
 def item_assign_plan(facts: FunctionFacts, item: ItemAssignFact) -> Union[EditPlan, Refusal]:
     stmt = item.stmt
@@ -38,7 +35,7 @@ def item_assign_plan(facts: FunctionFacts, item: ItemAssignFact) -> Union[EditPl
     index = target[len(name) + 1:-1]
     value = ast.unparse(stmt.value)
     if isinstance(stmt, ast.AugAssign):
-        method = _METHODS.get(type(stmt.op))
+        method = jaxapi.AT_METHODS.get(type(stmt.op).__name__)
         if method is None:  # //=, %=, ... have no .at method: read, combine, set
             op = ast.unparse(ast.BinOp(ast.Name("a"), stmt.op, ast.Name("b")))[2:-2]
             atomic = isinstance(stmt.value, (ast.Name, ast.Constant, ast.Attribute,
@@ -79,7 +76,7 @@ def _aliased(fn, name: str) -> bool:
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             value = node.value
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                and node.func.attr in ("append", "extend", "insert", "add"):
+                and node.func.attr in jaxapi.LIST_ADDERS + ("add",):
             value = ast.Tuple(list(node.args), ast.Load())
         if value is None:
             continue

@@ -1,13 +1,13 @@
-"""Fixes for nnx Variables in lax loop bodies (loop-semantics.md §1.5, recipes R12 and R14).
+"""Fixes for nnx Variables in lax loop bodies.
 
 JXL301, a read: hoist ``W = self.W[...]`` before the statement that runs the loop and let the
 body close over the array. The body is traced once and nothing in it writes ``self.W`` (that
 would be JXL302), so every step saw the same value: the hoisted read is the same array.
 
-JXL302, a write: carry the Variable's value through the loop and write it back once after it
-(R12). The body gets ``(carry, count)`` where it had ``carry``, reads and writes ``count``
-instead of ``self.count``, and returns it; the call's result is unpacked and
-``self.count[...] = count`` follows. This is what the original does under ``disable_jit`` and
+JXL302, a write: carry the Variable's value through the loop and write it back once after it.
+The body gets ``(carry, count)`` where it had ``carry``, reads and writes ``count`` instead of
+``self.count``, and returns it; the call's result is unpacked and ``self.count[...] = count``
+follows. This is what the original does under ``disable_jit`` and
 what it meant; under ``nnx.jit`` the original raises TraceContextError and the fix runs.
 Never a plain ``jax.lax`` carry of the Module itself: that updates a copy.
 """
@@ -16,16 +16,15 @@ from __future__ import annotations
 import ast
 from typing import Optional, Union
 
+from .. import jaxapi
 from .edits import (INSERT_AFTER, INSERT_BEFORE, PREPEND_BODY, RENAME_PARAM, REPLACE_EXPR,
                     REPLACE_STMT, Edit, EditPlan)
-from .index import ModuleIndex
-from .lax_bodies import BodyFacts
-from .names import bound_names, fresh_name, parent_map, walk_scope
-from .plan import Refuse as _Refuse, Refusal
+from ..index import ModuleIndex
+from ..lax_bodies import BodyFacts
+from ..names import bound_names, fresh_name, parent_map, walk_scope
+from .types import Refuse as _Refuse, Refusal
 
-_ARRAY_ATTRS = {"shape", "dtype", "ndim", "size", "T", "mT", "real", "imag"}
 _SIMPLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr)
-_ARRAY_CALL_PREFIXES = ("jax.numpy.", "jax.nn.", "jax.lax.", "jax.scipy.", "flax.nnx.")
 
 
 class VariableAccess:
@@ -110,12 +109,12 @@ class _Body:
                 if isinstance(call, ast.Call) and call.func is parent and not call.args:
                     return call                     # self.W.get_value()
                 return None
-            return holder if parent.attr in _ARRAY_ATTRS else None
+            return holder if parent.attr in jaxapi.VARIABLE_ARRAY_ATTRS else None
         if isinstance(parent, (ast.BinOp, ast.UnaryOp, ast.Compare)):
             return holder                           # h @ self.W
         if isinstance(parent, ast.Call) and holder in parent.args:
             qual = self.index.imports.qualname(parent.func) or ""
-            if qual.startswith(_ARRAY_CALL_PREFIXES):
+            if qual.startswith(jaxapi.VARIABLE_READING_PREFIXES):
                 return holder                       # jnp.dot(self.W, h)
         return None
 
