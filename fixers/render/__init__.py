@@ -18,6 +18,7 @@ from jaxloop_lint.analysis.plans import EditPlan
 from jaxloop_lint.analysis.plans import LoopPlan
 from jaxloop_lint.positions import physical_lines
 
+from .comments import comments
 from .edits import render_edit_plans
 from .loops import consumer_text, named_nodes, render_loop
 from .naming import Names
@@ -124,7 +125,8 @@ class _Apply(cst.CSTTransformer):
             return updated
         body_positions = [self._at(s) for s in original.body.body]
         scope = self.scopes.setdefault(id(plan.function), self.names.scope())
-        result = render_loop(plan, updated, body_positions, self.lines, scope, self.originals)
+        result = render_loop(plan, original, updated, body_positions, self.lines, scope,
+                             self.originals)
         self.needs_jax_import |= result.needs_jax_import
         self.applied.append(plan)
         self.generated.update((id(n), n) for n in result.statements)
@@ -144,11 +146,11 @@ class _Apply(cst.CSTTransformer):
     def on_leave(self, original, updated):
         if isinstance(original, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             self.statements.pop()
-            comments = self.moved_comments.pop(id(original), None)
-            if comments and isinstance(updated, (cst.SimpleStatementLine,
+            moved = self.moved_comments.pop(id(original), None)
+            if moved and isinstance(updated, (cst.SimpleStatementLine,
                                                  cst.BaseCompoundStatement)):
                 updated = updated.with_changes(leading_lines=list(updated.leading_lines)
-                                               + comments)
+                                               + moved)
         return super().on_leave(original, updated)
 
     def leave_SimpleStatementLine(self, original, updated):
@@ -198,20 +200,8 @@ class _Apply(cst.CSTTransformer):
         where = self.get_metadata(PositionProvider, original)
         span = (where.start.line, where.start.column), (where.end.line, where.end.column)
         if span in self.consumers:
-            comments = [cst.EmptyLine(comment=c) for c in _comments(original)]
-            if comments:
-                self.moved_comments.setdefault(id(self.statements[-1]), []).extend(comments)
+            moved = [cst.EmptyLine(comment=c) for c in comments(original)]
+            if moved:
+                self.moved_comments.setdefault(id(self.statements[-1]), []).extend(moved)
             return cst.parse_expression(self.consumers[span])
         return updated
-
-
-def _comments(node: cst.CSTNode) -> list[cst.Comment]:
-    """The comments inside ``node``, in order."""
-    found: list[cst.Comment] = []
-
-    class Collect(cst.CSTVisitor):
-        def visit_Comment(self, comment: cst.Comment) -> None:
-            found.append(comment)
-
-    node.visit(Collect())
-    return found

@@ -13,6 +13,7 @@ from jaxloop_lint.analysis.plans import edits as E
 from jaxloop_lint.analysis.plans import EditPlan
 from jaxloop_lint.positions import physical_lines
 
+from .comments import comments
 from .positions import Span, cst_pos, cst_span, node_span
 
 
@@ -115,9 +116,9 @@ class _Apply(cst.CSTTransformer):
         if text is None:
             return updated  # the plan does not land whole, and is dropped
         self.landed[plan] += 1
-        kept = {id(c) for n in E.sources(edit.code) for c in _comments(
+        kept = {id(c) for n in E.sources(edit.code) for c in comments(
             updated if n is edit.node else self.seen.get(cst_span(self.lines, n)))}
-        lost = [cst.EmptyLine(comment=c) for c in _comments(updated) if id(c) not in kept]
+        lost = [cst.EmptyLine(comment=c) for c in comments(updated) if id(c) not in kept]
         if lost and self.statements:
             self.moved.setdefault(id(self.statements[-1]), []).extend(lost)
         return parse(text)
@@ -244,20 +245,6 @@ def _generated(code: E.Code) -> str:
     if not all(isinstance(p, str) for p in code):  # pragma: no cover - planner contract
         raise ValueError("inserted code may not repeat original expressions")
     return "".join(code)
-
-
-def _comments(node: Optional[cst.CSTNode]) -> list[cst.Comment]:
-    """The comments inside ``node``, in order."""
-    found: list[cst.Comment] = []
-    if node is None:
-        return found
-
-    class Collect(cst.CSTVisitor):
-        def visit_Comment(self, comment: cst.Comment) -> None:
-            found.append(comment)
-
-    node.visit(Collect())
-    return found
 
 
 def _statements(text: str) -> list[cst.BaseStatement]:

@@ -13,6 +13,7 @@ from jaxloop_lint.analysis.names import stores, target_names
 from jaxloop_lint.analysis.plans.types import (FORI, SCAN, VMAP, WHILE, Arange, LoopPlan, Output,
                                                Over, Positions, Xs)
 
+from .comments import comments
 from .naming import Names
 from .positions import Originals, cst_pos
 
@@ -80,9 +81,34 @@ def _postfix(node: cst.BaseExpression) -> str:
     return f"({code})"
 
 
-def render_loop(plan: LoopPlan, loop: Union[cst.For, cst.While],
-                body_positions: Sequence[tuple[int, int]], lines, names: Names,
-                originals: Originals) -> Rendered:
+def render_loop(plan: LoopPlan, original: Union[cst.For, cst.While],
+                loop: Union[cst.For, cst.While], body_positions: Sequence[tuple[int, int]],
+                lines, names: Names, originals: Originals) -> Rendered:
+    """``original``: the loop as parsed (its header's comments are looked up there); ``loop``:
+    the loop after the rewrites inside it."""
+    result = _render(plan, loop, body_positions, lines, names, originals)
+    lost = _header_comments(plan, original, originals)
+    if lost:  # comments inside the ``for`` header that no repeated expression carries
+        first = result.statements[0]
+        result.statements[0] = first.with_changes(leading_lines=list(first.leading_lines) + lost)
+    return result
+
+
+def _header_comments(plan: LoopPlan, loop, originals: Originals) -> list[cst.EmptyLine]:
+    if not isinstance(loop, cst.For):
+        return []  # a while loop's test is repeated whole
+    target = loop.target
+    repeated = [originals.node(n) for n in named_nodes(plan)] + (
+        [e.value for e in target.elements] if isinstance(target, (cst.Tuple, cst.List))
+        else [target])
+    kept = {id(c) for n in repeated for c in comments(n)}
+    return [cst.EmptyLine(comment=c) for part in (target, loop.iter) for c in comments(part)
+            if id(c) not in kept]
+
+
+def _render(plan: LoopPlan, loop: Union[cst.For, cst.While],
+            body_positions: Sequence[tuple[int, int]], lines, names: Names,
+            originals: Originals) -> Rendered:
     base = plan.function.name.strip("_") if plan.function.name != "<lambda>" else "loop"
     statements = list(loop.body.body)
     # Take the appends out last-first, so each index into the body stays valid.
