@@ -148,7 +148,7 @@ class _Apply(cst.CSTTransformer):
             self.statements.pop()
             moved = self.moved_comments.pop(id(original), None)
             if moved and isinstance(updated, (cst.SimpleStatementLine,
-                                                 cst.BaseCompoundStatement)):
+                                              cst.BaseCompoundStatement)):
                 updated = updated.with_changes(leading_lines=list(updated.leading_lines)
                                                + moved)
         return super().on_leave(original, updated)

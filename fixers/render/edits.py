@@ -17,7 +17,6 @@ from .comments import comments
 from .positions import Span, cst_pos, cst_span, node_span
 
 
-
 def render_edit_plans(source: str, plans: Sequence[EditPlan]) -> tuple[str, list[EditPlan]]:
     """Apply every plan that can be applied whole; return (new source, the plans applied)."""
     plans = _without_conflicts(plans)

@@ -385,4 +385,3 @@ def _index_of(positions, pos) -> int:
         if p == pos:
             return i
     raise LookupError(f"no statement at {pos}")
-

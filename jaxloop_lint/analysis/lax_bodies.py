@@ -95,7 +95,8 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
         attr = variable_attr(holder)
         if attr in refs and isinstance(target, ast.Subscript):
             return
-        if attr is not None and (isinstance(target, ast.Subscript) or target.attr in jaxapi.VARIABLE_VALUE_ATTRS):
+        if attr is not None and (isinstance(target, ast.Subscript)
+                                 or target.attr in jaxapi.VARIABLE_VALUE_ATTRS):
             _keep_first(facts.variable_writes, attr, holder)
             written.add(id(holder))
             return

@@ -19,6 +19,7 @@ from ..analysis.plans.requests import ItemAssign, LoopRewrite
 from ..analysis.values import Kind
 from . import Finding, rule, source
 
+
 def _owning_plan(model, facts, node):
     """The plan of the innermost data-scaled loop around ``node``: its rewrite is this
     finding's fix too (the append becomes the scan's ys), and its refusal this one's reason."""
@@ -91,4 +92,3 @@ def _is_jax_array(item) -> bool:
 
 def _is_key(index: ast.expr) -> bool:
     return isinstance(index, ast.Constant) and isinstance(index.value, str)
-

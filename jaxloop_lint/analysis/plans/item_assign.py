@@ -21,6 +21,7 @@ from ..flow import FunctionFacts, ItemAssignFact
 from ..names import walk_scope
 from .types import Refusal
 
+
 def item_assign_plan(facts: FunctionFacts, item: ItemAssignFact) -> Union[EditPlan, Refusal]:
     stmt = item.stmt
     name = item.name

@@ -25,6 +25,7 @@ from ..lax_bodies import BodyFacts
 from ..names import parent_map, stores, walk_scope
 from .types import Refuse as _Refuse, Refusal
 
+
 def ys_plan(index: ModuleIndex, facts: BodyFacts, node: ast.AST) -> Union[EditPlan, Refusal]:
     try:
         return _ys_plan(index, facts, node)
