@@ -7,9 +7,9 @@ import difflib
 from typing import Iterable
 
 from jaxloop_lint import Diagnostic, SourceError
-from jaxloop_lint.analysis import edits as E
-from jaxloop_lint.analysis.edits import EditPlan
-from jaxloop_lint.analysis.plan import LoopPlan
+from jaxloop_lint.analysis.plans import edits as E
+from jaxloop_lint.analysis.plans import EditPlan
+from jaxloop_lint.analysis.plans import LoopPlan
 from jaxloop_lint.positions import physical_lines
 
 

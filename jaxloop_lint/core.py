@@ -7,8 +7,7 @@ import tokenize
 from typing import Callable, Optional, Sequence, Union
 
 from .analysis.model import analyze
-from .analysis.edits import EditPlan
-from .analysis.plan import LoopPlan, Refusal
+from .analysis.plans import EditPlan, LoopPlan, Refusal
 from .config import Config
 from .diagnostics import Diagnostic, Fix
 from .positions import char_col, physical_lines

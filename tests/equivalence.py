@@ -1,4 +1,4 @@
-"""Equivalence harness for loop rewrites (docs: /work/shared/docs/loop-semantics.md, section 4).
+"""Equivalence harness for loop rewrites (docs/design/loop-semantics.md says what must be preserved).
 
 Every rewrite that turns a Python loop into ``jax.lax.scan`` / ``fori_loop`` / ``while_loop`` must be
 shown to compute the same thing as the loop it replaces. This module checks that, and it is written so

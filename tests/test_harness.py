@@ -1,5 +1,5 @@
 """The equivalence harness (tests/equivalence.py) must accept correct loop rewrites and reject broken
-ones for the *specific* reason. Cases follow loop-semantics.md section 4.2 / c12_harness.py."""
+ones for the *specific* reason (the cases of docs/design/loop-semantics.md)."""
 import os
 import sys
 
@@ -163,7 +163,7 @@ def test_jvp_check_catches_wrong_tangents():
     only(rep, "jvp")
 
 
-# masked scan with a naive where: NaN gradients (loop-semantics.md 2.6)
+# masked scan with a naive where: NaN gradients (docs/design/loop-semantics.md, break)
 def log_args(T):
     z = jax.random.uniform(jax.random.fold_in(jax.random.key(2), T), (T,), minval=0.5, maxval=2.0)
     return (z.at[T // 2].set(0.0),)

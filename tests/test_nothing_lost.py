@@ -70,6 +70,50 @@ COMMENT_CASES = {
                         "return level * 0.5  # KEEP ME\n", False),
 }
 
+# A comment inside each statement a fix rewrites, one case per fix kind. The plans repeat the
+# user's expressions from their original nodes, so what the fix writes keeps them; a comment
+# that no repeated expression carries goes above the rewritten code. (True: lost before plans
+# held original nodes instead of unparsed text.)
+REWRITTEN_STATEMENT_CASES = {
+    "scan_iterable": (_golden("enumerate_start"), "enumerate(xs[1:], start=1)",
+                      "enumerate(\n        xs[1:],  # KEEP ME\n        start=1,\n    )", True),
+    "scan_target": (_golden("enumerate_start"), "for i, x in",
+                    "for (\n        i,  # KEEP ME\n        x,\n    ) in", True),
+    "vmap_iterable": (_golden("attention_over_time"), "for q in queries:",
+                      "for q in (\n        queries  # KEEP ME\n    ):", True),
+    "fori_bound": (_golden("fori_traced_bound"), "range(n_iters)",
+                   "range(\n        n_iters,  # KEEP ME\n    )", True),
+    "padded_bound": (_golden("padded_traced_bound"), "range(min(n, xs.shape[0]))",
+                     "range(\n        min(n, xs.shape[0])  # KEEP ME\n    )", True),
+    "masked_iterable": (_golden("break_early_stop"), "for x in xs:",
+                        "for x in (\n        xs  # KEEP ME\n    ):", True),
+    "while_test": (_golden("while_single"), "while width < scale:",
+                   "while (\n        width < scale  # KEEP ME\n    ):", False),
+    "at_set_index": (_golden("inplace_updates"), "grid[0] = xs",
+                     "grid[\n        0  # KEEP ME\n    ] = xs", True),
+    "at_add_value": (_golden("inplace_updates"), "grid[1, :] += ys",
+                     "grid[1, :] += (\n        ys  # KEEP ME\n    )", True),
+    "at_read_combine_set": (_golden("inplace_updates"), "counts[1] //= 2",
+                            "counts[1] //= (\n        2  # KEEP ME\n    )", True),
+    "outer_append_to_ys": (_golden("scan_outer_list_expr"), "estimates.append(x * 10.0)",
+                           "estimates.append(\n            x * 10.0  # KEEP ME\n        )", True),
+    "variable_hoist": (_golden("nnx_recurrence_hoist"), "jnp.tanh(state @ self.W[...] + x)",
+                       "jnp.tanh(\n                state @ self.W[...]  # KEEP ME\n"
+                       "                + x\n            )", False),
+    "variable_carry_write": (_golden("nnx_step_counter"),
+                             "self.state_sum[...] = self.state_sum[...] + h",
+                             "self.state_sum[...] = (\n                self.state_sum[...] + h"
+                             "  # KEEP ME\n            )", False),
+    "variable_carry_set_value": (_golden("nnx_return_loop_set_value"),
+                                 "set_value(jnp.maximum(self.peak.get_value(), h.max()))",
+                                 "set_value(\n                jnp.maximum(self.peak.get_value(),"
+                                 " h.max())  # KEEP ME\n            )", True),
+    "variable_carry_returned_call": (_golden("nnx_return_loop_set_value"),
+                                     "jax.lax.fori_loop(0, T, body, h)",
+                                     "jax.lax.fori_loop(\n            0, T, body, h  # KEEP ME\n"
+                                     "        )", True),
+}
+
 
 @pytest.mark.parametrize("name", [
     pytest.param(name, marks=[pytest.mark.xfail(strict=True, reason=DROPPED)] if lost else [],
@@ -82,6 +126,18 @@ def test_comment_in_rewritten_loop_is_kept(name):
     result = fix_source(source, "c.py", unsafe=True)
     assert result.applied, "no fix applied: the case no longer tests a rewrite"
     assert "# KEEP ME" in result.fixed, result.fixed
+
+
+@pytest.mark.parametrize("name", list(REWRITTEN_STATEMENT_CASES))
+def test_comment_inside_a_rewritten_statement_is_kept(name):
+    program, find, replace, _ = REWRITTEN_STATEMENT_CASES[name]
+    head, sep, tail = program.rpartition(find)  # the code's, after any docstring's mention
+    assert sep
+    source = head + replace + tail
+    result = fix_source(source, "c.py", unsafe=True)
+    assert result.applied, "no fix applied: the case no longer tests a rewrite"
+    assert replace not in result.fixed, "the statement holding the comment was not rewritten"
+    assert comments(result.fixed).count("# KEEP ME") == 1, result.fixed
 
 
 def _golden_pairs():
@@ -149,3 +205,33 @@ def test_cr_only_file_keeps_its_final_line_ending():
     assert "\n" not in result.fixed
     # The same rewrite as the \n file's, line ending for line ending.
     assert result.fixed == fix_source(RNN_PROGRAM, "lf.py").fixed.replace("\n", "\r")
+
+
+# --------------------------------------------------------------------------------------------
+# The user's expressions keep their meaning where the rewrite puts them
+
+REVERSED_SUM = '''\
+import jax
+import jax.numpy as jnp
+
+
+@jax.jit
+def f(h, a, b):
+    for x in reversed(a + b):
+        h = h * 0.5 + x
+    return h
+'''
+
+
+def test_reversed_expression_keeps_its_grouping():
+    """``reversed(a + b)`` scans ``(a + b)[::-1]``: written from the text ``a + b`` (as the
+    unparsed plan was), ``a + b[::-1]`` reverses ``b`` alone."""
+    import jax.numpy as jnp
+
+    result = fix_source(REVERSED_SUM, "r.py", unsafe=True)
+    assert result.applied and "(a + b)[::-1]" in result.fixed, result.fixed
+    args = (jnp.float32(0.0), jnp.arange(4.0), jnp.arange(4.0) * 10)
+    scope_before, scope_after = {}, {}
+    exec(compile(REVERSED_SUM, "before.py", "exec"), scope_before)
+    exec(compile(result.fixed, "after.py", "exec"), scope_after)
+    assert float(scope_after["f"](*args)) == float(scope_before["f"](*args))

@@ -14,14 +14,15 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from jaxloop_lint import Diagnostic
-from jaxloop_lint.analysis.edits import EditPlan
-from jaxloop_lint.analysis.plan import LoopPlan
+from jaxloop_lint.analysis.plans import EditPlan
+from jaxloop_lint.analysis.plans import LoopPlan
 from jaxloop_lint.positions import physical_lines
 
+from .comments import comments
 from .edits import render_edit_plans
-from .loops import consumer_text, render_loop
+from .loops import consumer_text, named_nodes, render_loop
 from .naming import Names
-from .positions import Pos, Span, cst_pos, cst_span
+from .positions import Originals, Pos, Span, cst_pos, cst_span
 
 
 def render_fixes(source: str, diagnostics: Sequence[Diagnostic],
@@ -52,8 +53,15 @@ def render_fixes(source: str, diagnostics: Sequence[Diagnostic],
         return source, []
     module = cst.parse_module(source)
     names = names or Names(source)
-    transformer = _Apply({cst_pos(lines, p.loop.node): p for p in chosen}, lines, names)
-    new_module = MetadataWrapper(module).visit(transformer)
+    wrapper = MetadataWrapper(module)
+    originals = Originals(wrapper, lines, [n for p in chosen for n in named_nodes(p)])
+    # A plan naming a node libcst spans differently is left for no one: never half a rewrite.
+    chosen = [p for p in chosen if all(originals.has(n) for n in named_nodes(p))]
+    if not chosen:
+        return source, []
+    transformer = _Apply({cst_pos(lines, p.loop.node): p for p in chosen}, lines, names,
+                         originals)
+    new_module = wrapper.visit(transformer)
     if transformer.needs_jax_import:
         context = CodemodContext()
         AddImportsVisitor.add_needed_import(context, "jax")
@@ -80,11 +88,13 @@ def _outermost(plans: list[LoopPlan]) -> list[LoopPlan]:
 class _Apply(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, plans: dict[Pos, LoopPlan], lines, names: Names) -> None:
+    def __init__(self, plans: dict[Pos, LoopPlan], lines, names: Names,
+                 originals: Originals) -> None:
         super().__init__()
         self.plans = plans
         self.lines = lines
         self.names = names
+        self.originals = originals
         self.applied: list[LoopPlan] = []
         self.needs_jax_import = False
         # Statements to delete (``outs = []``) and calls to replace (``jnp.stack(outs)``).
@@ -117,7 +127,8 @@ class _Apply(cst.CSTTransformer):
             return updated
         body_positions = [self._at(s) for s in original.body.body]
         scope = self.scopes.setdefault(id(plan.function), self.names.scope())
-        result = render_loop(plan, updated, body_positions, self.lines, scope)
+        result = render_loop(plan, original, updated, body_positions, self.lines, scope,
+                             self.originals)
         self.needs_jax_import |= result.needs_jax_import
         self.applied.append(plan)
         self.generated.update((id(n), n) for n in result.statements)
@@ -137,11 +148,11 @@ class _Apply(cst.CSTTransformer):
     def on_leave(self, original, updated):
         if isinstance(original, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             self.statements.pop()
-            comments = self.moved_comments.pop(id(original), None)
-            if comments and isinstance(updated, (cst.SimpleStatementLine,
-                                                 cst.BaseCompoundStatement)):
+            moved = self.moved_comments.pop(id(original), None)
+            if moved and isinstance(updated, (cst.SimpleStatementLine,
+                                              cst.BaseCompoundStatement)):
                 updated = updated.with_changes(leading_lines=list(updated.leading_lines)
-                                               + comments)
+                                               + moved)
         return super().on_leave(original, updated)
 
     def leave_SimpleStatementLine(self, original, updated):
@@ -191,20 +202,8 @@ class _Apply(cst.CSTTransformer):
         where = self.get_metadata(PositionProvider, original)
         span = (where.start.line, where.start.column), (where.end.line, where.end.column)
         if span in self.consumers:
-            comments = [cst.EmptyLine(comment=c) for c in _comments(original)]
-            if comments:
-                self.moved_comments.setdefault(id(self.statements[-1]), []).extend(comments)
+            moved = [cst.EmptyLine(comment=c) for c in comments(original)]
+            if moved:
+                self.moved_comments.setdefault(id(self.statements[-1]), []).extend(moved)
             return cst.parse_expression(self.consumers[span])
         return updated
-
-
-def _comments(node: cst.CSTNode) -> list[cst.Comment]:
-    """The comments inside ``node``, in order."""
-    found: list[cst.Comment] = []
-
-    class Collect(cst.CSTVisitor):
-        def visit_Comment(self, comment: cst.Comment) -> None:
-            found.append(comment)
-
-    node.visit(Collect())
-    return found

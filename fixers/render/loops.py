@@ -10,10 +10,12 @@ from typing import Optional, Sequence, Union
 import libcst as cst
 
 from jaxloop_lint.analysis.names import stores, target_names
-from jaxloop_lint.analysis.plan import FORI, SCAN, VMAP, WHILE, LoopPlan, Output
+from jaxloop_lint.analysis.plans.types import (FORI, SCAN, VMAP, WHILE, Arange, LoopPlan, Output,
+                                               Over, Positions, Xs)
 
+from .comments import comments
 from .naming import Names
-from .positions import cst_pos
+from .positions import Originals, cst_pos
 
 
 @dataclass
@@ -30,8 +32,83 @@ def consumer_text(plan: LoopPlan, out: Output) -> str:
     return f"{plan.jnp}.moveaxis({ys}, 0, {out.axis})"
 
 
-def render_loop(plan: LoopPlan, loop: Union[cst.For, cst.While],
-                body_positions: Sequence[tuple[int, int]], lines, names: Names) -> Rendered:
+def named_nodes(plan: LoopPlan) -> list[ast.AST]:
+    """The original expressions the rendered loop repeats: found in libcst before rendering."""
+    out: list[ast.AST] = []
+    for x in plan.xs:
+        if isinstance(x, Positions):
+            out += [x.array.node] + ([x.start] if x.start is not None else [])
+        else:
+            out += [x.node] if isinstance(x, Over) else list(x.args)
+    out += [n for n in (plan.lower, plan.upper, plan.mask_bound) if n is not None]
+    if plan.final_return is not None:
+        out.append(plan.final_return.value)
+    return out
+
+
+def _xs(plan: LoopPlan, originals: Originals) -> str:
+    """The scan's xs: one array, or a tuple of them."""
+    parts = [_array(x, plan.jnp, originals) for x in plan.xs]
+    return parts[0] if len(parts) == 1 else f"({', '.join(parts)})"
+
+
+def _array(x: Xs, jnp: str, originals: Originals, postfix: bool = False) -> str:
+    """One array's code; ``postfix``: where ``.shape`` follows."""
+    if isinstance(x, Over):
+        if x.reverse:
+            return _postfix(originals.node(x.node)) + "[::-1]"
+        return _postfix(originals.node(x.node)) if postfix else originals.code(x.node)
+    if isinstance(x, Arange):
+        text = f"{jnp}.arange({', '.join(originals.code(a) for a in x.args)})"
+        return text + "[::-1]" if x.reverse else text
+    array = _array(x.array, jnp, originals, postfix=True)
+    if x.start is None:
+        return f"{jnp}.arange({array}.shape[0])"
+    start = originals.code(x.start)
+    return f"{jnp}.arange({start}, {start} + {array}.shape[0])"
+
+
+_ATOMS = (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.BaseNumber, cst.BaseString,
+          cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)
+
+
+def _postfix(node: cst.BaseExpression) -> str:
+    """``node``'s code where a postfix (``[::-1]``, ``.shape``) follows: parenthesised unless
+    it is an atom (``reversed(a + b)`` is ``(a + b)[::-1]``)."""
+    code = cst.Module([]).code_for_node(node)
+    if node.lpar or isinstance(node, _ATOMS):
+        return code
+    return f"({code})"
+
+
+def render_loop(plan: LoopPlan, original: Union[cst.For, cst.While],
+                loop: Union[cst.For, cst.While], body_positions: Sequence[tuple[int, int]],
+                lines, names: Names, originals: Originals) -> Rendered:
+    """``original``: the loop as parsed (its header's comments are looked up there); ``loop``:
+    the loop after the rewrites inside it."""
+    result = _render(plan, loop, body_positions, lines, names, originals)
+    lost = _header_comments(plan, original, originals)
+    if lost:  # comments inside the ``for`` header that no repeated expression carries
+        first = result.statements[0]
+        result.statements[0] = first.with_changes(leading_lines=list(first.leading_lines) + lost)
+    return result
+
+
+def _header_comments(plan: LoopPlan, loop, originals: Originals) -> list[cst.EmptyLine]:
+    if not isinstance(loop, cst.For):
+        return []  # a while loop's test is repeated whole
+    target = loop.target
+    repeated = [originals.node(n) for n in named_nodes(plan)] + (
+        [e.value for e in target.elements] if isinstance(target, (cst.Tuple, cst.List))
+        else [target])
+    kept = {id(c) for n in repeated for c in comments(n)}
+    return [cst.EmptyLine(comment=c) for part in (target, loop.iter) for c in comments(part)
+            if id(c) not in kept]
+
+
+def _render(plan: LoopPlan, loop: Union[cst.For, cst.While],
+            body_positions: Sequence[tuple[int, int]], lines, names: Names,
+            originals: Originals) -> Rendered:
     base = plan.function.name.strip("_") if plan.function.name != "<lambda>" else "loop"
     statements = list(loop.body.body)
     # Take the appends out last-first, so each index into the body stays valid.
@@ -46,37 +123,37 @@ def render_loop(plan: LoopPlan, loop: Union[cst.For, cst.While],
     ys = [items[n] for n in range(len(plan.outputs))]
     if plan.form == SCAN and plan.stop is not None:
         where = _index_of(body_positions, cst_pos(lines, plan.stop))
-        return _render_masked(plan, loop, statements, where, base, names)
+        return _render_masked(plan, loop, statements, where, base, names, originals)
     if plan.form == SCAN and plan.mask_bound is not None:
-        return _render_padded(plan, loop, statements, base, names)
+        return _render_padded(plan, loop, statements, base, names, originals)
     carry = _Carry(plan.carried, names)
     if plan.form == SCAN:
         step = names.fresh(f"{base}_step")
-        x_param, x_unpack = _step_input(plan.step_target, names)
+        x_param, x_unpack = _step_input(plan.step_target, loop.target, names)
         body = carry.unpack() + x_unpack + statements
         ys_expr = "None" if not ys else ys[0] if len(ys) == 1 else f"({', '.join(ys)})"
         body.append(_stmt(f"return {carry.expr}, {ys_expr}").with_changes(
             leading_lines=orphans))
         lhs_ys = "_" if not ys else plan.outputs[0].name if len(ys) == 1 else (
             "(" + ", ".join(o.name for o in plan.outputs) + ")")
-        xs = plan.xs[0] if len(plan.xs) == 1 else f"({', '.join(plan.xs)})"
         defs = [_def(step, [carry.param, x_param], body, loop)]
-        call = f"{carry.target}, {lhs_ys} = {plan.lax}.scan({step}, {carry.expr}, {xs})"
+        call = f"{carry.target}, {lhs_ys} = {plan.lax}.scan({step}, {carry.expr}, " \
+            f"{_xs(plan, originals)})"
     elif plan.form == VMAP:
         step = names.fresh(f"{base}_step")
-        x_param, x_unpack = _step_input(plan.step_target, names)
+        x_param, x_unpack = _step_input(plan.step_target, loop.target, names)
         ys_expr = ys[0] if len(ys) == 1 else f"({', '.join(ys)})"
         body = x_unpack + statements + [_stmt(f"return {ys_expr}").with_changes(
             leading_lines=orphans)]
         lhs_ys = ", ".join(o.name for o in plan.outputs)
-        xs = plan.xs[0] if len(plan.xs) == 1 else f"({', '.join(plan.xs)})"
         defs = [_def(step, [x_param], body, loop)]
-        call = f"{lhs_ys} = {plan.vmap}({step})({xs})"
+        call = f"{lhs_ys} = {plan.vmap}({step})({_xs(plan, originals)})"
     elif plan.form == FORI:
         step = names.fresh(f"{base}_step")
         body = carry.unpack() + statements + [_stmt(f"return {carry.bare}")]
         defs = [_def(step, [plan.index, carry.param], body, loop)]
-        lo, hi = plan.bounds
+        lo = originals.code(plan.lower) if plan.lower is not None else "0"
+        hi = originals.code(plan.upper)
         call = f"{carry.bare} = {plan.lax}.fori_loop({lo}, {hi}, {step}, {carry.expr})"
     elif plan.form == WHILE:
         cond = names.fresh(f"{base}_cond")
@@ -96,11 +173,11 @@ def render_loop(plan: LoopPlan, loop: Union[cst.For, cst.While],
 
 
 def _render_masked(plan: LoopPlan, loop, statements, where: int, base: str,
-                   names: Names) -> Rendered:
+                   names: Names, originals: Originals) -> Rendered:
     """``if cond: break`` as a masked scan (R9): every step runs; a ``done`` flag in the carry
     keeps the values each name had when the loop would have stopped."""
     if isinstance(plan.stop.body[0], ast.Continue):
-        return _render_skip(plan, loop, statements, where, base, names)
+        return _render_skip(plan, loop, statements, where, base, names, originals)
     if plan.final_return is not None and not isinstance(statements[where].body,
                                                         cst.IndentedBlock):
         statements[where] = statements[where].with_changes(  # ``if c: return v`` on one line
@@ -115,7 +192,7 @@ def _render_masked(plan: LoopPlan, loop, statements, where: int, base: str,
     joined = ", ".join(carried)
     state = carried[0] if len(carried) == 1 else f"({joined})"
     param = names.fresh("carry")
-    x_param, x_unpack = _step_input(plan.step_target, names)
+    x_param, x_unpack = _step_input(plan.step_target, loop.target, names)
     body = [_stmt(f"{state}, {done} = {param}"),
             _stmt(f"{', '.join(prev)} = {joined}")] + x_unpack + before
     body.append(_flag_line(stop, check))
@@ -129,7 +206,7 @@ def _render_masked(plan: LoopPlan, loop, statements, where: int, base: str,
         else:
             body.append(_stmt(f"{c} = {jnp}.where({done} | {stop}, {p}, {c})"))
     body.append(_stmt(f"return ({state}, {done} | {stop}), None"))
-    xs = plan.xs[0] if len(plan.xs) == 1 else f"({', '.join(plan.xs)})"
+    xs = _xs(plan, originals)
     defs = [_def(step, [param, x_param], body, loop)]
     defs[0] = defs[0].with_changes(leading_lines=_leading(loop))
     orelse = plan.loop.node.orelse
@@ -140,9 +217,10 @@ def _render_masked(plan: LoopPlan, loop, statements, where: int, base: str,
         call = f"({state}, {done}), _ = {plan.lax}.scan({step}, ({state}, False), {xs})"
         after_loop = [_stmt(call)]
         for stmt, node in zip(loop.orelse.body.body, orelse):
-            value = ast.unparse(node.value)
-            if isinstance(node, ast.AugAssign):
-                op = ast.unparse(ast.BinOp(ast.Name("a"), node.op, ast.Name("b")))[2:-2]
+            small = stmt.body[0]
+            value = _code(small.value)
+            if isinstance(small, cst.AugAssign):  # ``x += v``: ``x + (v)``
+                op = _code(small.operator).strip()[:-1]
                 value = f"{node.target.id} {op} ({value})"
             name = node.targets[0].id if isinstance(node, ast.Assign) else node.target.id
             line = _stmt(f"{name} = {jnp}.where({done}, {name}, {value})")
@@ -153,13 +231,13 @@ def _render_masked(plan: LoopPlan, loop, statements, where: int, base: str,
     # returned, so ``v`` evaluated after the loop is the value the step returned.
     call = f"({state}, {done}), _ = {plan.lax}.scan({step}, ({state}, False), {xs})"
     early = cst.Module([]).code_for_node(check.body.body[0].body[0].value)
-    late = ast.unparse(plan.final_return.value)
+    late = originals.code(plan.final_return.value)
     ret = _stmt(f"return {jnp}.where({done}, {early}, {late})")
     return Rendered(defs + [_stmt(call), ret], plan.needs_jax_import)
 
 
 def _render_skip(plan: LoopPlan, loop, statements, where: int, base: str,
-                 names: Names) -> Rendered:
+                 names: Names, originals: Originals) -> Rendered:
     """``if cond: continue`` as a masked step: when cond holds, every carried name keeps the
     value it had at the ``continue``."""
     step = names.fresh(f"{base}_step")
@@ -168,16 +246,15 @@ def _render_skip(plan: LoopPlan, loop, statements, where: int, base: str,
     before, check, after = statements[:where], statements[where], statements[where + 1:]
     kept = [names.fresh(f"{c}_kept") for c in carried]
     carry = _Carry(carried, names)
-    x_param, x_unpack = _step_input(plan.step_target, names)
+    x_param, x_unpack = _step_input(plan.step_target, loop.target, names)
     body = carry.unpack() + x_unpack + before
     body += [_flag_line(skip, check), _stmt(f"{', '.join(kept)} = {', '.join(carried)}")] + after
     for c, k in zip(carried, kept):
         body.append(_stmt(f"{c} = {plan.jnp}.where({skip}, {k}, {c})"))
     body.append(_stmt(f"return {carry.expr}, None"))
-    xs = plan.xs[0] if len(plan.xs) == 1 else f"({', '.join(plan.xs)})"
     defs = [_def(step, [carry.param, x_param], body, loop)]
     defs[0] = defs[0].with_changes(leading_lines=_leading(loop))
-    call = f"{carry.target}, _ = {plan.lax}.scan({step}, {carry.expr}, {xs})"
+    call = f"{carry.target}, _ = {plan.lax}.scan({step}, {carry.expr}, {_xs(plan, originals)})"
     return Rendered(defs + [_stmt(call)], plan.needs_jax_import)
 
 
@@ -193,20 +270,22 @@ def _flag_line(name: str, check: cst.If) -> cst.SimpleStatementLine:
     return line.with_changes(trailing_whitespace=comment) if comment is not None else line
 
 
-def _render_padded(plan: LoopPlan, loop, statements, base: str, names: Names) -> Rendered:
+def _render_padded(plan: LoopPlan, loop, statements, base: str, names: Names,
+                   originals: Originals) -> Rendered:
     """``for i in range(min(n, K))``: scan over ``arange(K)``; steps with ``i >= n`` keep
     every carried name as it was (pad and mask)."""
     step = names.fresh(f"{base}_step")
     carried = plan.carried
     kept = [names.fresh(f"{c}_kept") for c in carried]
     carry = _Carry(carried, names)
+    bound = originals.code(plan.mask_bound)
     body = carry.unpack() + [_stmt(f"{', '.join(kept)} = {', '.join(carried)}")] + statements
     for c, k in zip(carried, kept):
-        body.append(_stmt(f"{c} = {plan.jnp}.where({plan.index} < {plan.mask_bound}, {c}, {k})"))
+        body.append(_stmt(f"{c} = {plan.jnp}.where({plan.index} < {bound}, {c}, {k})"))
     body.append(_stmt(f"return {carry.expr}, None"))
     defs = [_def(step, [carry.param, plan.index], body, loop)]
     defs[0] = defs[0].with_changes(leading_lines=_leading(loop))
-    call = f"{carry.target}, _ = {plan.lax}.scan({step}, {carry.expr}, {plan.xs[0]})"
+    call = f"{carry.target}, _ = {plan.lax}.scan({step}, {carry.expr}, {_xs(plan, originals)})"
     return Rendered(defs + [_stmt(call)], plan.needs_jax_import)
 
 
@@ -230,12 +309,20 @@ class _Carry:
         return []
 
 
-def _step_input(target: ast.expr, names: Names) -> tuple[str, list[cst.BaseStatement]]:
+def _step_input(target: ast.expr, written: cst.BaseExpression,
+                names: Names) -> tuple[str, list[cst.BaseStatement]]:
+    """The step's input parameter: the loop's target name, or a fresh name unpacked into the
+    target's parts (``written``, the target as libcst has it) at the top of the step."""
     if isinstance(target, ast.Name):
         return target.id, []
-    parts = target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]
+    parts = [e.value for e in written.elements] if isinstance(written, (cst.Tuple, cst.List)) \
+        else [written]
     param = names.fresh("_".join(target_names(target)) or "step_input")
-    return param, [_stmt(f"{', '.join(ast.unparse(p) for p in parts)} = {param}")]
+    return param, [_stmt(f"{', '.join(_code(p) for p in parts)} = {param}")]
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
 
 
 def _take_output(statements, where: int, out: Output, plan: LoopPlan, names: Names):
@@ -298,4 +385,3 @@ def _index_of(positions, pos) -> int:
         if p == pos:
             return i
     raise LookupError(f"no statement at {pos}")
-

@@ -178,3 +178,44 @@ STATIC_BUILTINS = {"isinstance", "issubclass", "hasattr", "callable", "type", "i
 # Builtins whose result is as traced as their arguments.
 PASSTHROUGH_BUILTINS = {"min", "max", "abs", "sum", "round", "int", "float", "bool", "pow",
                         "divmod", "complex"}
+
+# -- what the planners rely on: effects and purity of calls ------------------------------------
+# Calls whose only effect is their result.
+PURE_PREFIXES = ("jax.numpy.", "jax.nn.", "jax.lax.", "jax.random.", "jax.scipy.",
+                 "jax.debug.", "jax.tree.", "jax.tree_util.", "math.", "operator.",
+                 "jax.image.", "flax.linen.activation.", "flax.nnx.relu", "flax.nnx.gelu",
+                 "flax.nnx.sigmoid", "flax.nnx.softmax", "flax.nnx.tanh", "flax.nnx.silu")
+PURE_BUILTINS = {"abs", "min", "max", "len", "sum", "pow", "round", "divmod", "isinstance",
+                 "tuple", "list", "dict", "zip", "enumerate", "range", "reversed", "float",
+                 "int", "bool", "complex", "slice", "all", "any", "sorted", "map", "filter"}
+# Calls with Python effects: run once at trace time, not once per step.
+EFFECT_BUILTINS = {"print", "input", "open", "breakpoint", "exec", "eval", "setattr",
+                   "delattr", "globals", "locals", "vars", "next", "iter", "id"}
+EFFECT_PREFIXES = ("logging.", "sys.", "os.", "time.", "random.", "numpy.random.",
+                   "builtins.", "warnings.", "pathlib.", "shutil.", "subprocess.", "io.")
+# Methods that only compute on an array (``.at[i].set`` included): no effect on the world.
+ARRAY_METHODS = ARRAY_ATTRS | {"set", "get", "add", "multiply", "divide", "power", "subtract",
+                               "apply", "min", "max", "at", "copy", "clip", "conj", "view",
+                               "repeat", "take", "tolist"}
+# Builtins that need Python values as arguments: a traced one raises.
+STATIC_ARGUMENT_BUILTINS = ("range", "int", "float", "bool", "len")
+
+# -- per-step outputs --------------------------------------------------------------------------
+# List methods that add to a list.
+LIST_ADDERS = ("append", "extend", "insert")
+# What a per-step output list may be stacked with after the loop, for it to be a scan's ys.
+YS_STACKERS = {"jax.numpy.stack", "jax.numpy.array", "jax.numpy.asarray"}
+TREE_MAPS = ("jax.tree.map", "jax.tree_util.tree_map")
+
+# ``x[i] op= v`` as the ``.at[i]`` method that applies ``op``; other operators read, combine, set.
+AT_METHODS = {"Add": "add", "Sub": "subtract", "Mult": "multiply", "Div": "divide",
+              "Pow": "power"}
+
+# -- nnx Variables -----------------------------------------------------------------------------
+# Methods that write a Variable, and attributes that hold its value.
+VARIABLE_SETTERS = {"set_value", "set_raw_value", "update", "replace"}
+VARIABLE_VALUE_ATTRS = {"value", "raw_value"}
+# Attributes of a Variable that read its array (``self.W.shape`` is ``W.shape``).
+VARIABLE_ARRAY_ATTRS = {"shape", "dtype", "ndim", "size", "T", "mT", "real", "imag"}
+# Calls that take a Variable where they take its array (``jnp.dot(self.W, h)``).
+VARIABLE_READING_PREFIXES = ("jax.numpy.", "jax.nn.", "jax.lax.", "jax.scipy.", "flax.nnx.")

@@ -10,9 +10,6 @@ from . import jaxapi
 from .index import CallSite, FunctionInfo, ModuleIndex
 from .walk import walk
 
-_VARIABLE_SETTERS = {"set_value", "set_raw_value", "update", "replace"}
-_VALUE_ATTRS = {"value", "raw_value"}
-
 
 @dataclass(eq=False)
 class BodyFacts:
@@ -98,7 +95,8 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
         attr = variable_attr(holder)
         if attr in refs and isinstance(target, ast.Subscript):
             return
-        if attr is not None and (isinstance(target, ast.Subscript) or target.attr in _VALUE_ATTRS):
+        if attr is not None and (isinstance(target, ast.Subscript)
+                                 or target.attr in jaxapi.VARIABLE_VALUE_ATTRS):
             _keep_first(facts.variable_writes, attr, holder)
             written.add(id(holder))
             return
@@ -133,7 +131,7 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
             attr = variable_attr(holder)
             if attr in refs and sub.func.attr == "set_value":
                 continue  # a mutable-array Variable's set_value updates it step by step
-            if attr is not None and sub.func.attr in _VARIABLE_SETTERS:
+            if attr is not None and sub.func.attr in jaxapi.VARIABLE_SETTERS:
                 _keep_first(facts.variable_writes, attr, holder)
                 written.add(id(holder))
             elif sub.func.attr in jaxapi.PYTHON_MUTATORS and attr is None and id(sub) in statement_calls \

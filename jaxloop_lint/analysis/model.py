@@ -5,14 +5,13 @@ import ast
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from . import jaxapi
+from . import jaxapi, plans
 from .flow import FunctionFacts
 from .index import ModuleIndex
 from .lax_bodies import BodyFacts, body_facts
-from .loops import LoopModel
-from .plan import Plan, plan_loop
+from .plans.types import Plan
+from .plans.variables import VariableAccess
 from .traced import TracedFunctions
-from .variable_plans import VariableAccess, carry_plan, hoist_plan
 
 
 @dataclass(eq=False)
@@ -30,22 +29,13 @@ class ModuleModel:
             cache["_access"] = VariableAccess(self.index, self.flax_api)
         return cache["_access"]
 
-    def carry_plan(self, body: BodyFacts):
-        """JXL302's fix for a body: one plan carries every Variable the body writes."""
-        cache = self.__dict__.setdefault("_carry_plans", {})
-        if body not in cache:
-            cache[body] = carry_plan(self.index, body, self.variable_access)
-        return cache[body]
-
-    def hoist_plan(self, body: BodyFacts, attr: str):
-        return hoist_plan(self.index, body, attr, self.variable_access)
-
-    def plan(self, facts: FunctionFacts, loop: LoopModel) -> Plan:
-        """The rewrite plan of a loop (computed once; the rules and the fixer share it)."""
+    def plan(self, request) -> Plan:
+        """The one way to a fix: the plan for a ``plans.requests`` instance (computed once;
+        the rules and the fixer share it)."""
         cache = self.__dict__.setdefault("_plans", {})
-        if loop not in cache:
-            cache[loop] = plan_loop(self.index, facts, loop)
-        return cache[loop]
+        if request not in cache:
+            cache[request] = plans.plan(self, request)
+        return cache[request]
 
     @property
     def functions(self) -> list[FunctionFacts]:

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import ast
 
-from ..analysis.item_assign import item_assign_plan
+from ..analysis import jaxapi
+from ..analysis.plans.requests import ItemAssign, LoopRewrite
 from ..analysis.values import Kind
 from . import Finding, rule, source
-
-_AT_METHODS = {ast.Add: "add", ast.Sub: "subtract", ast.Mult: "multiply", ast.Div: "divide",
-               ast.Pow: "power"}
 
 
 def _owning_plan(model, facts, node):
@@ -30,7 +28,7 @@ def _owning_plan(model, facts, node):
         if loop.data_scaled and loop.node.lineno <= node.lineno <= loop.node.end_lineno:
             if best is None or loop.node.lineno >= best.node.lineno:
                 best = loop
-    return model.plan(facts, best) if best is not None else None
+    return model.plan(LoopRewrite(facts, best)) if best is not None else None
 
 
 def _in_data_loop(loop) -> bool:
@@ -73,7 +71,7 @@ def inplace_item_assignment(model):
             value = source(stmt.value, 30)
             if isinstance(stmt, ast.AugAssign):
                 op = ast.unparse(ast.BinOp(ast.Name("a"), stmt.op, ast.Name("b")))[2:-2]
-                method = _AT_METHODS.get(type(stmt.op))
+                method = jaxapi.AT_METHODS.get(type(stmt.op).__name__)
                 if method is None:  # no .at method for //, %, ...: read, combine, set
                     method, value = "set", f"{target} {op} {value}"
                 shown = f"{target} {op}= ..."
@@ -81,7 +79,7 @@ def inplace_item_assignment(model):
                 method, shown = "set", f"{target} = ..."
             yield Finding("JXL204", stmt, {"target": shown, "name": item.name, "index": index,
                                            "method": method, "value": value},
-                          item_assign_plan(facts, item))
+                          model.plan(ItemAssign(facts, item)))
 
 
 def _is_jax_array(item) -> bool:
@@ -94,4 +92,3 @@ def _is_jax_array(item) -> bool:
 
 def _is_key(index: ast.expr) -> bool:
     return isinstance(index, ast.Constant) and isinstance(index.value, str)
-

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 
 from ..analysis.loops import LoopKind
+from ..analysis.plans.requests import LoopRewrite
 from . import Finding, rule, source
 
 
@@ -24,7 +25,7 @@ def _loops(model, kind: LoopKind, traced_work: bool = False):
     for facts in model.functions:
         for loop in facts.loops:
             if loop.kind is kind and (loop.traced_work or not traced_work):
-                yield loop, model.plan(facts, loop)
+                yield loop, model.plan(LoopRewrite(facts, loop))
 
 
 def _range_args(loop) -> str:

@@ -10,8 +10,7 @@
 from __future__ import annotations
 
 from ..analysis import jaxapi
-from ..analysis.outer_appends import ys_plan
-from ..analysis.plan import Refusal
+from ..analysis.plans.requests import OuterAppend, StatefulCall, VariableRead, VariableWrites
 from . import Finding, rule, source
 
 
@@ -27,7 +26,7 @@ def lax_body_outer_state(model):
     for body in model.bodies:
         for node, target in body.outer_writes:
             yield Finding("JXL203", node, {"loop": _loop(body), "target": target},
-                          ys_plan(model.index, body, node))
+                          model.plan(OuterAppend(body, node)))
 
 
 @rule("JXL301")
@@ -36,7 +35,7 @@ def lax_body_reads_variable(model):
         if not body.is_nnx_loop:  # nnx lifted loops manage Variables themselves
             for attr, node in body.variable_reads.items():
                 yield Finding("JXL301", node, {"loop": _loop(body), "attr": attr},
-                              model.hoist_plan(body, attr))
+                              model.plan(VariableRead(body, attr)))
 
 
 @rule("JXL302")
@@ -47,11 +46,9 @@ def lax_body_mutates_variable(model):
                 "loop": _loop(body), "what": f"the state of `self.{attr}` (nnx.{kind}"
                 + (")" if kind in ("Rngs", "RngStream") else " in training mode)"),
                 "nnx_loop": jaxapi.NNX_EQUIVALENT.get(body.site.qualname, "fori_loop")},
-                Refusal(f"`self.{attr}` is an nnx.{kind}, which updates its own state when "
-                        "called: carry the module through nnx."
-                        f"{jaxapi.NNX_EQUIVALENT.get(body.site.qualname, 'fori_loop')}"))
+                model.plan(StatefulCall(body, attr, kind)))
         for attr, node in body.variable_writes.items():
             yield Finding("JXL302", node, {
                 "loop": _loop(body), "what": f"nnx Variable `self.{attr}`",
                 "nnx_loop": jaxapi.NNX_EQUIVALENT.get(body.site.qualname, "fori_loop")},
-                model.carry_plan(body))
+                model.plan(VariableWrites(body)))

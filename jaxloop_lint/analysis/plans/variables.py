@@ -1,13 +1,13 @@
-"""Fixes for nnx Variables in lax loop bodies (loop-semantics.md §1.5, recipes R12 and R14).
+"""Fixes for nnx Variables in lax loop bodies.
 
 JXL301, a read: hoist ``W = self.W[...]`` before the statement that runs the loop and let the
 body close over the array. The body is traced once and nothing in it writes ``self.W`` (that
 would be JXL302), so every step saw the same value: the hoisted read is the same array.
 
-JXL302, a write: carry the Variable's value through the loop and write it back once after it
-(R12). The body gets ``(carry, count)`` where it had ``carry``, reads and writes ``count``
-instead of ``self.count``, and returns it; the call's result is unpacked and
-``self.count[...] = count`` follows. This is what the original does under ``disable_jit`` and
+JXL302, a write: carry the Variable's value through the loop and write it back once after it.
+The body gets ``(carry, count)`` where it had ``carry``, reads and writes ``count`` instead of
+``self.count``, and returns it; the call's result is unpacked and ``self.count[...] = count``
+follows. This is what the original does under ``disable_jit`` and
 what it meant; under ``nnx.jit`` the original raises TraceContextError and the fix runs.
 Never a plain ``jax.lax`` carry of the Module itself: that updates a copy.
 """
@@ -16,16 +16,15 @@ from __future__ import annotations
 import ast
 from typing import Optional, Union
 
+from .. import jaxapi
 from .edits import (INSERT_AFTER, INSERT_BEFORE, PREPEND_BODY, RENAME_PARAM, REPLACE_EXPR,
-                    REPLACE_STMT, Edit, EditPlan)
-from .index import ModuleIndex
-from .lax_bodies import BodyFacts
-from .names import bound_names, fresh_name, parent_map, walk_scope
-from .plan import Refuse as _Refuse, Refusal
+                    REPLACE_STMT, Code, Edit, EditPlan, Source)
+from ..index import ModuleIndex
+from ..lax_bodies import BodyFacts
+from ..names import bound_names, fresh_name, parent_map, walk_scope
+from .types import Refuse as _Refuse, Refusal
 
-_ARRAY_ATTRS = {"shape", "dtype", "ndim", "size", "T", "mT", "real", "imag"}
 _SIMPLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr)
-_ARRAY_CALL_PREFIXES = ("jax.numpy.", "jax.nn.", "jax.lax.", "jax.scipy.", "flax.nnx.")
 
 
 class VariableAccess:
@@ -110,12 +109,12 @@ class _Body:
                 if isinstance(call, ast.Call) and call.func is parent and not call.args:
                     return call                     # self.W.get_value()
                 return None
-            return holder if parent.attr in _ARRAY_ATTRS else None
+            return holder if parent.attr in jaxapi.VARIABLE_ARRAY_ATTRS else None
         if isinstance(parent, (ast.BinOp, ast.UnaryOp, ast.Compare)):
             return holder                           # h @ self.W
         if isinstance(parent, ast.Call) and holder in parent.args:
             qual = self.index.imports.qualname(parent.func) or ""
-            if qual.startswith(_ARRAY_CALL_PREFIXES):
+            if qual.startswith(jaxapi.VARIABLE_READING_PREFIXES):
                 return holder                       # jnp.dot(self.W, h)
         return None
 
@@ -138,9 +137,9 @@ def hoist_plan(index: ModuleIndex, facts: BodyFacts, attr: str,
             if site is None:
                 raise _Refuse(f"`self.{attr}` is used as a Variable object in the body "
                               f"(`{ast.unparse(body.parents.get(holder, holder))}`)")
-            edits.append(Edit(REPLACE_EXPR, site, name))
+            edits.append(Edit(REPLACE_EXPR, site, (name,)))
         read = access.read(f"{body.self_name}.{attr}", body.payload_is_array(attr))
-        edits.append(Edit(INSERT_BEFORE, body.stmt, f"{name} = {read}"))
+        edits.append(Edit(INSERT_BEFORE, body.stmt, (f"{name} = {read}",)))
     except _Refuse as refusal:
         return Refusal(str(refusal))
     return EditPlan(f"`{name} = {read}` before the loop",
@@ -206,37 +205,29 @@ def _carry_plan(index: ModuleIndex, facts: BodyFacts, access: VariableAccess) ->
             if not (isinstance(value, ast.Tuple) and len(value.elts) == 2):
                 raise _Refuse("the scan body does not return a literal `carry, y` pair")
             value = value.elts[0]
-        edits.append(Edit(REPLACE_EXPR, value, f"({_grouped(value)}, {extra})"))
+        edits.append(Edit(REPLACE_EXPR, value, ("(", *_grouped(value), f", {extra})")))
     param = body.fresh("carry")
-    edits.append(Edit(RENAME_PARAM, carry_param, param))
-    edits.append(Edit(PREPEND_BODY, node, f"{carry_param.arg}, {extra} = {param}"))
+    edits.append(Edit(RENAME_PARAM, carry_param, (param,)))
+    edits.append(Edit(PREPEND_BODY, node, (f"{carry_param.arg}, {extra} = {param}",)))
     init = call.args[position]
     reads = ", ".join(access.read(f"{body.self_name}.{a}", body.payload_is_array(a))
                       for a in attrs)
-    edits.append(Edit(REPLACE_EXPR, init, f"({_grouped(init)}, {reads})"))
+    edits.append(Edit(REPLACE_EXPR, init, ("(", *_grouped(init), f", {reads})")))
     write_back = "\n".join(access.write(f"{body.self_name}.{a}", names[a], by_index[a])
                            for a in attrs)
     stmt = body.stmt
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and stmt.value is call:
         target = stmt.targets[0]
         if fori:
-            edits.append(Edit(REPLACE_EXPR, target, f"{_grouped(target)}, {extra}"))
+            edits.append(Edit(REPLACE_EXPR, target, (*_grouped(target), f", {extra}")))
         elif isinstance(target, ast.Tuple) and len(target.elts) == 2:
-            edits.append(Edit(REPLACE_EXPR, target.elts[0], f"({_grouped(target.elts[0])}, "
-                                                           f"{extra})"))
+            edits.append(Edit(REPLACE_EXPR, target.elts[0],
+                              ("(", *_grouped(target.elts[0]), f", {extra})")))
         else:
             raise _Refuse("the scan result is not unpacked as `carry, ys = ...`")
-        edits.append(Edit(INSERT_AFTER, stmt, write_back))
+        edits.append(Edit(INSERT_AFTER, stmt, (write_back,)))
     elif isinstance(stmt, ast.Return) and stmt.value is call:
         result = body.fresh("result")
-        call_text = ast.unparse(call)  # the init edit is replayed on the text here
-        init_text = ast.unparse(init)
-        new_init = f"({_grouped(init, init_text)}, {reads})"
-        args = [ast.unparse(a) for a in call.args]
-        args[position] = new_init
-        head = ast.unparse(call.func)
-        call_text = f"{head}({', '.join(args)})"
-        edits = [e for e in edits if e.node is not init]
         if fori:
             lhs = f"{result}, {extra}"
             tail = f"return {result}"
@@ -244,8 +235,9 @@ def _carry_plan(index: ModuleIndex, facts: BodyFacts, access: VariableAccess) ->
             ys = body.fresh("ys")
             lhs = f"({result}, {extra}), {ys}"
             tail = f"return {result}, {ys}"
-        edits.append(Edit(REPLACE_STMT, stmt, f"{lhs} = {call_text}"))
-        edits.append(Edit(INSERT_AFTER, stmt, f"{write_back}\n{tail}"))
+        # the call as written, with the init edit above inside it
+        edits.append(Edit(REPLACE_STMT, stmt, (f"{lhs} = ", Source(call))))
+        edits.append(Edit(INSERT_AFTER, stmt, (f"{write_back}\n{tail}",)))
     else:
         raise _Refuse("the loop's result is not assigned or returned directly")
     shown = ", ".join(f"self.{a}" for a in attrs)
@@ -271,8 +263,10 @@ def _carried_accesses(body: _Body, attrs: list[str], names: dict[str, str],
             if not (isinstance(call, ast.Call) and call.func is parent and len(call.args) == 1
                     and not call.keywords and isinstance(stmt, ast.Expr)):
                 raise _Refuse(f"`self.{attr}.set_value` is not a statement of its own")
-            value = _Rename(body.self_name, names).visit(_copy(call.args[0]))
-            edits.append(Edit(REPLACE_STMT, stmt, f"{names[attr]} = {ast.unparse(value)}"))
+            value = call.args[0]
+            edits += [Edit(REPLACE_EXPR, read, (name,))
+                      for read, name in _renamed_reads(value, body.self_name, names)]
+            edits.append(Edit(REPLACE_STMT, stmt, (f"{names[attr]} = ", Source(value))))
             done |= {id(n) for n in ast.walk(stmt)}
     for holder, attr in holders:
         if id(holder) not in done:
@@ -280,42 +274,35 @@ def _carried_accesses(body: _Body, attrs: list[str], names: dict[str, str],
     return edits
 
 
-class _Rename(ast.NodeTransformer):
-    """Reads of the carried Variables (``self.c[...]``, ``self.c.value``, ``self.c``) -> names."""
-
-    def __init__(self, self_name: str, names: dict[str, str]) -> None:
-        self.self_name, self.names = self_name, names
-
-    def _name(self, node) -> Optional[str]:
+def _renamed_reads(expr: ast.expr, self_name: str,
+                   names: dict[str, str]) -> list[tuple[ast.expr, str]]:
+    """The reads of carried Variables inside ``expr`` (``self.c[...]``, ``self.c.value``,
+    ``self.c.get_value()``, ``self.c``), outermost first, each with the name it becomes."""
+    def carried(node) -> Optional[str]:
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-                and node.value.id == self.self_name:
-            return self.names.get(node.attr)
+                and node.value.id == self_name:
+            return names.get(node.attr)
         return None
 
-    def visit_Subscript(self, node):
-        name = self._name(node.value)
-        if name and isinstance(node.slice, ast.Constant) and node.slice.value is Ellipsis:
-            return ast.Name(name, ast.Load())
-        return self.generic_visit(node)
-
-    def visit_Attribute(self, node):
-        name = self._name(node.value)
-        if name and node.attr == "value":
-            return ast.Name(name, ast.Load())
-        name = self._name(node)
-        return ast.Name(name, ast.Load()) if name else self.generic_visit(node)
-
-    def visit_Call(self, node):
-        func = node.func
-        if isinstance(func, ast.Attribute) and func.attr == "get_value" and not node.args:
-            name = self._name(func.value)
-            if name:
-                return ast.Name(name, ast.Load())
-        return self.generic_visit(node)
-
-
-def _copy(node: ast.expr) -> ast.expr:
-    return ast.parse(ast.unparse(node), mode="eval").body
+    out: list[tuple[ast.expr, str]] = []
+    todo = [expr]
+    while todo:
+        node = todo.pop()
+        name = None
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) \
+                and node.slice.value is Ellipsis:
+            name = carried(node.value)
+        elif isinstance(node, ast.Attribute):
+            name = carried(node.value) if node.attr == "value" else None
+            name = name or carried(node)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr == "get_value" and not node.args:
+            name = carried(node.func.value)
+        if name:
+            out.append((node, name))
+        else:
+            todo.extend(reversed(list(ast.iter_child_nodes(node))))
+    return out
 
 
 def _carried_access(body: _Body, holder: ast.Attribute, attr: str, name: str,
@@ -337,12 +324,12 @@ def _carried_access(body: _Body, holder: ast.Attribute, attr: str, name: str,
             by_index[attr] = True
         elif not (isinstance(target, ast.Attribute) and target.attr == "value"):
             raise _Refuse(f"the body replaces `self.{attr}`")
-        return Edit(REPLACE_EXPR, target, name)
+        return Edit(REPLACE_EXPR, target, (name,))
     site = body.read_site(holder)
     if site is None:
         raise _Refuse(f"`self.{attr}` is used as a Variable object in the body "
                       f"(`{ast.unparse(parent or holder)}`)")
-    return Edit(REPLACE_EXPR, site, name)
+    return Edit(REPLACE_EXPR, site, (name,))
 
 
 def _enclosing_statement(body: _Body, node: ast.AST) -> Optional[ast.stmt]:
@@ -351,11 +338,11 @@ def _enclosing_statement(body: _Body, node: ast.AST) -> Optional[ast.stmt]:
     return node
 
 
-def _grouped(expr: ast.expr, text: str = "{}") -> str:
-    """``{}`` as an element of a new tuple: an unparenthesised tuple gets parentheses."""
+def _grouped(expr: ast.expr) -> Code:
+    """``expr`` as an element of a new tuple: an unparenthesised tuple gets parentheses."""
     if isinstance(expr, ast.Tuple) and not _parenthesised(expr):
-        return f"({text})"
-    return text
+        return ("(", Source(expr), ")")
+    return (Source(expr),)
 
 
 def _parenthesised(expr: ast.Tuple) -> bool:

@@ -18,13 +18,12 @@ from __future__ import annotations
 import ast
 from typing import Union
 
-from .edits import DELETE_STMT, REPLACE_EXPR, REPLACE_STMT, Edit, EditPlan
-from .index import ModuleIndex
-from .lax_bodies import BodyFacts
-from .names import parent_map, stores, walk_scope
-from .plan import Refuse as _Refuse, Refusal
-
-_STACKERS = {"jax.numpy.stack", "jax.numpy.array", "jax.numpy.asarray"}
+from .. import jaxapi
+from .edits import DELETE_STMT, REPLACE_EXPR, REPLACE_STMT, Edit, EditPlan, Source
+from ..index import ModuleIndex
+from ..lax_bodies import BodyFacts
+from ..names import parent_map, stores, walk_scope
+from .types import Refuse as _Refuse, Refusal
 
 
 def ys_plan(index: ModuleIndex, facts: BodyFacts, node: ast.AST) -> Union[EditPlan, Refusal]:
@@ -71,19 +70,19 @@ def _ys_plan(index: ModuleIndex, facts: BodyFacts, node: ast.AST) -> EditPlan:
     if sum(isinstance(n, ast.Name) and n.id == fn.name for n in walk_scope(scope.node)) != 1:
         raise _Refuse(f"`{fn.name}` is used more than once")
 
-    edits = [Edit(DELETE_STMT, init, ""), Edit(REPLACE_EXPR, stmt.targets[0].elts[1], outs),
-             Edit(REPLACE_EXPR, consumer, outs)]
+    edits = [Edit(DELETE_STMT, init), Edit(REPLACE_EXPR, stmt.targets[0].elts[1], (outs,)),
+             Edit(REPLACE_EXPR, consumer, (outs,))]
     value = node.args[0]
     later = fn.body[fn.body.index(append_stmt) + 1:]
     if isinstance(value, ast.Name) and value.id not in stores(later):
         y = value.id
-        edits.append(Edit(DELETE_STMT, append_stmt, ""))
+        edits.append(Edit(DELETE_STMT, append_stmt))
     else:
         y = f"{outs}_t"
         if any(isinstance(n, ast.Name) and n.id == y for n in ast.walk(scope.node)):
             raise _Refuse(f"`{y}` is taken")
-        edits.append(Edit(REPLACE_STMT, append_stmt, f"{y} = {ast.unparse(value)}"))
-    edits += [Edit(REPLACE_EXPR, r.value.elts[1], y) for r in returns]
+        edits.append(Edit(REPLACE_STMT, append_stmt, (f"{y} = ", Source(value))))
+    edits += [Edit(REPLACE_EXPR, r.value.elts[1], (y,)) for r in returns]
     plan = EditPlan(f"`{outs}` as the scan's ys",
                     f"return the appended value from the body as the scan's per-step output "
                     f"`{outs}`", edits)
@@ -106,7 +105,7 @@ def _outer_uses(index: ModuleIndex, scope_node, body_fn, outs: str, stmt: ast.st
             init = parent
             continue
         if isinstance(parent, ast.Call) and parent.args == [n] and not parent.keywords \
-                and index.imports.qualname(parent.func) in _STACKERS \
+                and index.imports.qualname(parent.func) in jaxapi.YS_STACKERS \
                 and parent.lineno > stmt.end_lineno and consumer is None:
             consumer = parent
             continue

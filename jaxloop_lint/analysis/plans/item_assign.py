@@ -15,13 +15,11 @@ from __future__ import annotations
 import ast
 from typing import Union
 
-from .edits import REPLACE_STMT, Edit, EditPlan
-from .flow import FunctionFacts, ItemAssignFact
-from .names import walk_scope
-from .plan import Refusal
-
-_METHODS = {ast.Add: "add", ast.Sub: "subtract", ast.Mult: "multiply", ast.Div: "divide",
-            ast.Pow: "power"}
+from .. import jaxapi
+from .edits import REPLACE_STMT, AtIndex, Code, Edit, EditPlan, Source
+from ..flow import FunctionFacts, ItemAssignFact
+from ..names import walk_scope
+from .types import Refusal
 
 
 def item_assign_plan(facts: FunctionFacts, item: ItemAssignFact) -> Union[EditPlan, Refusal]:
@@ -34,20 +32,22 @@ def item_assign_plan(facts: FunctionFacts, item: ItemAssignFact) -> Union[EditPl
     if not _bound_in(fn, name) and name not in params:
         return Refusal(f"`{name}` belongs to an enclosing scope: rebinding it here would make "
                        "it local")
-    target = ast.unparse(item.target)
-    index = target[len(name) + 1:-1]
-    value = ast.unparse(stmt.value)
+    index = ast.unparse(item.target)[len(name) + 1:-1]  # for the message: ``:, 0``
+    value: Code = (Source(stmt.value),)
     if isinstance(stmt, ast.AugAssign):
-        method = _METHODS.get(type(stmt.op))
+        method = jaxapi.AT_METHODS.get(type(stmt.op).__name__)
         if method is None:  # //=, %=, ... have no .at method: read, combine, set
             op = ast.unparse(ast.BinOp(ast.Name("a"), stmt.op, ast.Name("b")))[2:-2]
             atomic = isinstance(stmt.value, (ast.Name, ast.Constant, ast.Attribute,
                                              ast.Subscript, ast.Call))
-            method, value = "set", f"{target} {op} {value if atomic else f'({value})'}"
+            value = (Source(item.target), f" {op} ") + (value if atomic else ("(",) + value
+                                                        + (")",))
+            method = "set"
     else:
         method = "set"
+    new = (f"{name} = ", AtIndex(item.target), f".{method}(") + value + (")",)
     plan = EditPlan(f"{name}.at[].{method}()", f"rewrite as `{name} = {name}.at[...].{method}(...)`",
-                    [Edit(REPLACE_STMT, stmt, f"{name} = {name}.at[{index}].{method}({value})")])
+                    [Edit(REPLACE_STMT, stmt, new)])
     if name in params:
         plan.notes.append(f"`{name}` is an argument: numpy would update the caller's array in "
                           "place, the rewrite rebinds a local name")
@@ -79,7 +79,7 @@ def _aliased(fn, name: str) -> bool:
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             value = node.value
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                and node.func.attr in ("append", "extend", "insert", "add"):
+                and node.func.attr in jaxapi.LIST_ADDERS + ("add",):
             value = ast.Tuple(list(node.args), ast.Load())
         if value is None:
             continue
