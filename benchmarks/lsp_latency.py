@@ -4,7 +4,8 @@ of about 1,000 lines with many findings (built from the golden inputs and the ex
     python benchmarks/lsp_latency.py [--python PY] [--repeat N] [--lines N]
 
 ``--python``: the interpreter whose ``jaxloop-lsp`` is measured (``python -m fixers.lsp``), e.g.
-another checkout's ``.venv/bin/python`` for a before / after pair. Rows:
+another checkout's ``.venv/bin/python`` for a before / after pair. ``--count``: the number of
+analyses each kind of request runs, instead of times. Rows:
 
 * diagnostics: from a ``didChange`` to the ``publishDiagnostics`` of that version;
 * quick fix: a ``codeAction`` on the line of a fixable finding, asking for quick fixes only, and
@@ -113,8 +114,57 @@ def main() -> None:
     ap.add_argument("--lines", type=int, default=1000)
     ap.add_argument("--big", type=int, default=10,
                     help="the busy row's document: this many copies of the module")
+    ap.add_argument("--count", action="store_true",
+                    help="count the analyses each request runs instead of timing (the server "
+                         "runs under tests/counting_lsp.py, a wrapper that counts them)")
     args = ap.parse_args()
     text = build_module(args.lines)
+    if args.count:
+        count_analyses(args, text)
+    else:
+        measure(args, text)
+
+
+def count_analyses(args, text: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = pathlib.Path(tmp)
+        (root / ".git").mkdir()
+        path = root / "module.py"
+        client = Client(root, [args.python, str(ROOT / "tests" / "counting_lsp.py")])
+        try:
+            client.initialize(root, EDITOR)
+            diags = client.open(path, text)
+            count = 0
+
+            def analyses() -> int:
+                nonlocal count
+                total = client.request("workspace/executeCommand", {"command": "test.analyses"})
+                total, count = total - count, total
+                return total
+
+            loops = sorted({d["range"]["start"]["line"] for d in diags
+                            if d["code"] in ("JXL101", "JXL102", "JXL103", "JXL104")})
+            print(f"module: {text.count(chr(10))} lines, {len(diags)} findings; "
+                  f"python {args.python}")
+            print(f"{'open':<44} {analyses():4d} analyses")
+            for label, only in (("quick fix (only: quickfix)", ["quickfix"]),
+                                ("light bulb (no only)", None),
+                                ("fix all (only: source.fixAll)", ["source.fixAll"])):
+                context: dict = {"diagnostics": []}
+                if only is not None:
+                    context["only"] = only
+                line = loops[len(loops) // 2]
+                client.request("textDocument/codeAction", {
+                    "textDocument": {"uri": path.as_uri()},
+                    "range": {"start": {"line": line, "character": 0},
+                              "end": {"line": line, "character": 0}},
+                    "context": context})
+                print(f"{label:<44} {analyses():4d} analyses")
+        finally:
+            client.close()
+
+
+def measure(args, text: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = pathlib.Path(tmp)
         (root / ".git").mkdir()
@@ -205,7 +255,9 @@ def main() -> None:
             big = root / "big.py"
             big_text = "\n\n".join([text] + [re.sub(r"\bdef (\w+)", rf"def \1_copy{k}", text)
                                              for k in range(args.big - 1)])
-            client.open(big, big_text)
+            client.notify("textDocument/didOpen", {"textDocument": {
+                "uri": big.as_uri(), "languageId": "python", "version": 1, "text": big_text}})
+            client.published(big, timeout=1200)
             client.open(small, SMALL)
             times = []
             for i in range(max(3, args.repeat // 3)):
@@ -222,7 +274,7 @@ def main() -> None:
                 times.append(time.perf_counter() - start)
                 client.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics"
                             and m["params"]["uri"] == big.as_uri()
-                            and m["params"].get("version") == 10 + i)
+                            and m["params"].get("version") == 10 + i, timeout=1200)
             print(f"{'busy: small request while a big doc runs':<44} {_stats(times)}   "
                   f"({big_text.count(chr(10))} lines)")
         finally:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence
 
@@ -130,13 +131,8 @@ class JaxloopServer(LanguageServer):
         try:
             return Resolver((), (), (), False)(path)
         except ConfigError as exc:
-            self._loop_call(self._report_config_error, str(exc))
+            self.analyses.post(self._report_config_error, str(exc))
             return None
-
-    def _loop_call(self, callback: Callable, *args) -> None:
-        loop = self.analyses._loop
-        if loop is not None:
-            loop.call_soon_threadsafe(callback, *args)
 
     def _report_config_error(self, message: str) -> None:
         if message not in self.reported_config_errors:
@@ -221,10 +217,11 @@ def _document_changed(ls: JaxloopServer, uri: str) -> None:
 
 @server.feature(lsp.INITIALIZED)
 def initialized(ls: JaxloopServer, params: lsp.InitializedParams) -> None:
-    ls.requests.submit(_warm_up)  # the first quick fix should not wait for libcst to load
+    # The first quick fix should not wait for libcst to load.
+    threading.Thread(target=_load_renderer, name="jaxloop-lsp-warm-up", daemon=True).start()
 
 
-def _warm_up() -> None:
+def _load_renderer() -> None:
     from .render import window  # noqa: F401  (and libcst with it)
 
 

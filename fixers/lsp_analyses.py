@@ -33,6 +33,8 @@ from typing import Any, Callable, Optional
 logger = logging.getLogger(__name__)
 
 DEBOUNCE = 0.05  # seconds
+IDLE = 0.1  # seconds without work after an analysis: garbage is collected then
+FULL_COLLECT_EVERY = 20  # analyses; the other idle collections leave the oldest objects alone
 
 
 @dataclass(eq=False)
@@ -140,11 +142,35 @@ class Analyses:
                 future.set_result(result)
         self._publish(result)
 
+    def _fail(self, snapshot: Snapshot, exc: Exception) -> None:
+        """The requests waiting for ``snapshot`` get the analysis's error."""
+        if self._wanted.get(snapshot.uri) is not snapshot:
+            return
+        for waiting, future in self._waiters.pop(snapshot.uri, []):
+            if not future.done():
+                future.set_exception(exc)
+
     # -- the worker thread ----------------------------------------------------------------
 
+    def post(self, callback: Callable, *args) -> None:
+        """Run ``callback(*args)`` on the loop (from any thread; dropped once it has stopped)."""
+        try:
+            if self._loop is not None:
+                self._loop.call_soon_threadsafe(callback, *args)
+        except RuntimeError:  # the loop is closed: the server has stopped
+            pass
+
     def _work(self) -> None:
+        since_full = 0  # analyses since the last full collection
+        dirty = False   # analyses since the last collection
         while True:
-            uri = self._queue.get()
+            try:
+                uri = self._queue.get(timeout=IDLE if dirty else None)
+            except queue.Empty:  # nothing to do: collect now, when it delays no one
+                full = since_full >= FULL_COLLECT_EVERY
+                gc.collect(2 if full else 1)
+                since_full, dirty = (0 if full else since_full), False
+                continue
             if uri is None:
                 return
             with self._lock:
@@ -161,19 +187,17 @@ class Analyses:
                     time.sleep(0.002)
                 return self._wanted.get(snapshot.uri) is not snapshot
 
+            since_full, dirty = since_full + 1, True
             try:
                 result = self._analyse(snapshot, stop)
             except Superseded:
                 continue
-            except Exception:  # a bug: say so on stderr, keep serving the other documents
+            except Exception as exc:  # a bug: say so, keep serving the other documents
                 logger.exception("jaxloop-lsp: internal error analysing %s", uri)
+                self.post(self._fail, snapshot, exc)
                 continue
-            try:
-                self._loop.call_soon_threadsafe(self._finish, snapshot, result)
-            except RuntimeError:  # the loop is closed: the server has stopped
-                return
+            self.post(self._finish, snapshot, result)
             del result
-            gc.collect()  # the analysis this one replaces (see ``quiet_gc``)
 
     def _settled(self, uri: str) -> Optional[Snapshot]:
         """The newest snapshot of ``uri`` once its burst of changes has been quiet for
@@ -222,18 +246,17 @@ class DaemonExecutor(Executor):
                     self._pending -= 1
                     if not self._pending:
                         self.busy.clear()
-                del future, fn, args, kwargs
-                gc.collect()
 
 
 def quiet_gc() -> None:
-    """Collect garbage only where the server says so: after each analysis and each request.
+    """Collect garbage only when the analysis thread is idle (``IDLE`` after an analysis).
 
     The automatic collector walks every tracked object now and then, from whichever thread
-    allocates: on a big document that froze the event loop for up to half a second in the
-    middle of an analysis, and it cost about a fifth of the analysis time (``runner`` turns it
-    off for the same reason). What the server imported is frozen first, so a collection walks
-    only the documents' objects.
+    allocates: on a big document it froze the event loop for up to half a second in the middle
+    of an analysis, and it cost about a fifth of the analysis time (``runner`` turns it off for
+    the same reason). An analysis frees most of what it replaces by reference counting; the
+    few cycles left wait for the next idle moment. What the server imported is frozen first,
+    so a collection walks only the documents' objects.
     """
     gc.collect()
     gc.freeze()

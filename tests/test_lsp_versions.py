@@ -154,8 +154,8 @@ def test_a_request_is_answered_while_a_big_document_is_analysed(workspace):
         text = big_module(25)
         c.open(big, text)
         c.open(small, RNN_PROGRAM)
-        c.send_raw(change(big, text + "# edited\n", 2) + code_action(70, small, 7,
-                                                                      ["quickfix"]))
+        c.send_raw(change(big, text + "# edited\n", 2)
+                   + code_action(70, small, 7, ["quickfix"]))
         first = c.wait(lambda m: m.get("id") == 70 or (
             m.get("method") == "textDocument/publishDiagnostics"
             and m["params"]["uri"] == big.as_uri()))
