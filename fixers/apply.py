@@ -44,19 +44,21 @@ def findings(source: str, path: str, config: Optional[Config], select: Sequence[
 def fix_source(source: str, path: str = "<string>", *, config: Optional[Config] = None,
                unsafe: bool = False, select: Sequence[str] = (),
                ignore: Sequence[str] = (), only: Optional[Diagnostic] = None,
-               first: Optional[Sequence[Diagnostic]] = None) -> FileFix:
+               first: Optional[Sequence[Diagnostic]] = None,
+               stop: Optional[Callable[[], bool]] = None) -> FileFix:
     """Fix one file's text. Raises ``SourceError`` for input that cannot be analysed.
 
     ``only``: apply just that finding's fix (matched by code and position), in one round.
     ``first``: ``findings`` of ``source`` with these settings, already computed (the editor
     has them): the first round renders their plans instead of analysing the text again.
+    ``stop``: see ``lint_source`` (the editor's text moved on: ``Cancelled``).
     """
     result = FileFix(path, source, source)
     cr_only = _cr_only(source)
     current = source.replace("\r", "\n") if cr_only else source
     for round_ in range(MAX_ROUNDS):
         diags = list(first) if first is not None and round_ == 0 else \
-            findings(current, path, config, select, ignore)
+            findings(current, path, config, select, ignore, stop)
         todo = [d for d in diags if d.fix is not None and (
             d.fix.applicability is Applicability.SAFE or unsafe)]
         if only is not None:
@@ -71,10 +73,10 @@ def fix_source(source: str, path: str = "<string>", *, config: Optional[Config] 
         result.applied.extend(applied)
         current = new
         if only is not None:
-            result.remaining = findings(current, path, config, select, ignore)
+            result.remaining = findings(current, path, config, select, ignore, stop)
             break
     else:
-        result.remaining = findings(current, path, config, select, ignore)
+        result.remaining = findings(current, path, config, select, ignore, stop)
     result.fixed = current.replace("\n", "\r") if cr_only else current
     return result
 

@@ -30,11 +30,12 @@ import os
 import sys
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence, Union
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcContentModified
 from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
 from jaxloop_lint import Diagnostic, SourceError, __version__
@@ -58,8 +59,7 @@ FIX_ALL_COMMAND = "jaxloop.fixAll"
 class _Text:
     """A document's text as the core sees it: ``\\n`` line endings (CRLF restored in edits)."""
 
-    def __init__(self, uri: str, source: str, codec: PositionCodec) -> None:
-        self.uri = uri
+    def __init__(self, source: str, codec: PositionCodec) -> None:
         self.codec = codec
         self.crlf = "\r\n" in source
         self.text = source.replace("\r\n", "\n") if self.crlf else source
@@ -103,7 +103,10 @@ class JaxloopServer(LanguageServer):
         super().__init__("jaxloop-lsp", __version__, protocol_cls=Protocol,
                          text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
         self.reported_config_errors: set[str] = set()
-        self.requests = DaemonExecutor("jaxloop-lsp-requests")  # renders fixes off the loop
+        # Quick fixes render on one thread (analyses wait for it between findings); a fix-all,
+        # which analyses the file again each round, on another, so it holds up neither.
+        self.requests = DaemonExecutor("jaxloop-lsp-requests")
+        self.fix_alls = DaemonExecutor("jaxloop-lsp-fix-all")
         self.analyses = Analyses(self._analyse, self._publish, yield_to=self.requests.busy)
         self.protocol.on_shutdown = self.analyses.stop
 
@@ -111,7 +114,7 @@ class JaxloopServer(LanguageServer):
 
     def _analyse(self, snapshot: Snapshot, stop: Callable[[], bool]) -> Analysis:
         path = _path(snapshot.uri)
-        text = _Text(snapshot.uri, snapshot.source, self.workspace.position_codec)
+        text = _Text(snapshot.source, self.workspace.position_codec)
         settings = self._settings(path)
         found: list[Diagnostic] = []
         if settings is not None:
@@ -156,10 +159,12 @@ class JaxloopServer(LanguageServer):
         except Superseded:
             raise JsonRpcContentModified("Content Modified: the document changed") from None
 
-    async def off_loop(self, analysis: Analysis, fn: Callable, *args) -> Any:
-        """``fn(*args)`` on the request thread; ``ContentModified`` if ``analysis`` is no
-        longer the document's text when it is done."""
-        result = await asyncio.wrap_future(self.requests.submit(fn, *args))
+    async def off_loop(self, analysis: Analysis, fn: Callable, *args,
+                       executor: Optional[DaemonExecutor] = None) -> Any:
+        """``fn(*args)`` on the request thread (or ``executor``'s); ``ContentModified`` if
+        ``analysis`` is no longer the document's text when it is done."""
+        executor = executor or self.requests
+        result = await asyncio.wrap_future(executor.submit(fn, *args))
         if not self.analyses.is_current(analysis.snapshot):
             raise JsonRpcContentModified("Content Modified: the document changed")
         return result
@@ -190,8 +195,6 @@ class JaxloopServer(LanguageServer):
 
 
 def _path(uri: str) -> str:
-    from pygls.uris import to_fs_path
-
     return to_fs_path(uri) or os.path.join(os.getcwd(), "untitled.py")
 
 
@@ -273,6 +276,9 @@ async def _code_actions(ls: JaxloopServer, params: lsp.CodeActionParams,
         # Asked for by name (on save, "fix all"): computed now. From a light bulb: computed
         # when chosen, if the client has a way to ask for it then.
         fix_all = (None if only is not None else ls.fix_all_later()) or "now"
+    if fix_all == "now":
+        fix_all = await ls.off_loop(analysis, _fix_all_edit, ls, analysis,
+                                    executor=ls.fix_alls)
     return await ls.off_loop(analysis, _actions, ls, analysis, targets, fix_all)
 
 
@@ -300,7 +306,7 @@ async def _fix_all_of(ls: JaxloopServer, snapshot: Optional[Snapshot],
     if snapshot is None or snapshot.version != version:
         raise JsonRpcContentModified("Content Modified: the document changed")
     analysis = await ls.analysis(snapshot)
-    edit = await ls.off_loop(analysis, _fix_all_edit, analysis)
+    edit = await ls.off_loop(analysis, _fix_all_edit, ls, analysis, executor=ls.fix_alls)
     return ls.workspace_edit(analysis, edit) if edit is not None else None
 
 
@@ -312,7 +318,9 @@ def _wanted(kind: str, only: Optional[Sequence[str]]) -> bool:
 # -- on the request thread ----------------------------------------------------------------
 
 def _actions(ls: JaxloopServer, analysis: Analysis, targets: list[Diagnostic],
-             fix_all: Optional[str]) -> list[lsp.CodeAction]:
+             fix_all: Union[None, str, TextEdit]) -> list[lsp.CodeAction]:
+    """The quick fixes of ``targets``, and the fix-all action: "resolve" or "command" (its
+    edit comes later), or its edit (computed already)."""
     actions: list[lsp.CodeAction] = []
     for d in targets:
         if not ls.analyses.is_current(analysis.snapshot):
@@ -326,10 +334,8 @@ def _actions(ls: JaxloopServer, analysis: Analysis, targets: list[Diagnostic],
     elif fix_all == "command":
         actions.append(lsp.CodeAction(title=title, kind=FIX_ALL, command=lsp.Command(
             title=title, command=FIX_ALL_COMMAND, arguments=[uri, version])))
-    elif fix_all == "now":
-        edit = _fix_all_edit(analysis)
-        if edit is not None:
-            actions.append(_action(ls, analysis, title, FIX_ALL, edit))
+    elif isinstance(fix_all, TextEdit):
+        actions.append(_action(ls, analysis, title, FIX_ALL, fix_all))
     return actions
 
 
@@ -372,18 +378,22 @@ def _fix_edit(analysis: Analysis, d: Diagnostic) -> Optional[TextEdit]:
     return analysis.edits[id(d)]
 
 
-def _fix_all_edit(analysis: Analysis) -> Optional[TextEdit]:
+def _fix_all_edit(ls: JaxloopServer, analysis: Analysis) -> Optional[TextEdit]:
     """Every safe fix, as ``jaxloop-fix`` without ``--unsafe-fixes`` applies them; the first
-    round renders the plans of this analysis. Computed once per analysis."""
+    round renders the plans of this analysis, and a round stops at its next finding once the
+    text has moved on. Computed once per analysis."""
     if analysis.fix_all is None:
         settings, text = analysis.settings, analysis.text.text
         try:
-            result = _apply.fix_source(text, analysis.path, config=settings.config,
-                                       unsafe=False, select=settings.select,
-                                       ignore=settings.ignore, first=analysis.findings)
+            result = _apply.fix_source(
+                text, analysis.path, config=settings.config, unsafe=False,
+                select=settings.select, ignore=settings.ignore, first=analysis.findings,
+                stop=lambda: not ls.analyses.is_current(analysis.snapshot))
             analysis.fix_all = (minimal_edit(text, result.fixed),)
         except SourceError:
             analysis.fix_all = (None,)
+        except Cancelled:
+            return None  # the answer is ContentModified (``off_loop``): nothing to keep
     return analysis.fix_all[0]
 
 

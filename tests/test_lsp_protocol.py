@@ -145,7 +145,7 @@ def test_shutdown_then_exit_exits_0_and_requests_in_between_get_invalid_request(
 
 
 def test_exit_without_shutdown_exits_1(tmp_path):
-    c = Client(tmp_path)
+    c = Client(tmp_path, [str(LSP), "--stdio"])  # the installed command, as editors start it
     try:
         c.initialize(tmp_path)
         c.notify("exit", None)

@@ -166,6 +166,26 @@ def test_a_request_is_answered_while_a_big_document_is_analysed(workspace):
         c.close()
 
 
+def test_a_fix_all_does_not_hold_up_quick_fixes(workspace):
+    """A fix-all analyses the file again each round: on a big file it takes a while, on a
+    thread of its own."""
+    c = start(workspace, VERSIONED_EDITS)
+    try:
+        big, small = workspace / "big.py", workspace / "rnn.py"
+        text = big_module(6)
+        c.open(big, text)
+        c.open(small, RNN_PROGRAM)
+        c.send_raw(code_action(80, big, 0, ["source.fixAll"])
+                   + code_action(81, small, 7, ["quickfix"]))
+        first = c.wait(lambda m: m.get("id") in (80, 81))
+        assert first["id"] == 81, "the quick fix waited for the fix-all"
+        assert first["result"][0]["title"].startswith("Fix JXL101")
+        (fix_all,) = c.reply(80)["result"]
+        assert fix_all["kind"] == "source.fixAll.jaxloop"
+    finally:
+        c.close()
+
+
 def test_a_quick_fix_analyses_nothing(workspace):
     """Before: a quick fix cost two analyses (the file, then the file fixed), and the light
     bulb's fix-all several more, on top of the one that published the diagnostics."""
