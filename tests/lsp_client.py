@@ -2,13 +2,14 @@
 applying the server's edits the way an editor does (positions in UTF-16 code units)."""
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Iterator, Optional, Sequence
 
 TIMEOUT = 60
 
@@ -139,6 +140,20 @@ class Client:
                 self.proc.kill()
             for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
                 stream.close()
+
+
+@contextlib.contextmanager
+def session(root: Path, capabilities: Optional[dict] = None,
+            command: Optional[Sequence[str]] = None) -> Iterator[Client]:
+    """A server started in ``root`` (made a project: it holds ``.git``) and initialized; shut
+    down and ended after."""
+    (root / ".git").mkdir(exist_ok=True)
+    client = Client(root, command)
+    try:
+        client.initialize(root, capabilities)
+        yield client
+    finally:
+        client.close()
 
 
 def frame(message: dict) -> bytes:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import HALVE_PROGRAM, RNN_PROGRAM
-from lsp_client import Client, apply_action
+from lsp_client import Client, apply_action, session
 
 from fixers import cli
 
@@ -16,11 +16,8 @@ RNN = RNN_PROGRAM.replace("outs.append(h)", "outs.append(h + '😀é')")
 
 @pytest.fixture
 def client(tmp_path):
-    (tmp_path / ".git").mkdir()
-    c = Client(tmp_path)
-    c.initialize(tmp_path)
-    yield c
-    c.close()
+    with session(tmp_path) as c:
+        yield c
 
 
 def by_code(diagnostics: list[dict]) -> dict[str, dict]:

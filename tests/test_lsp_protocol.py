@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import RNN_PROGRAM
-from lsp_client import TIMEOUT, Client, frame
+from lsp_client import TIMEOUT, Client, frame, session
 
 from fixers.lsp_rpc import MAX_BODY, FrameError, read_frames
 
@@ -22,11 +22,8 @@ LSP = Path(sys.executable).parent / "jaxloop-lsp"
 
 @pytest.fixture
 def client(tmp_path):
-    (tmp_path / ".git").mkdir()
-    c = Client(tmp_path)
-    c.initialize(tmp_path)
-    yield c
-    c.close()
+    with session(tmp_path) as c:
+        yield c
 
 
 def request(id_: int, method: str = "shutdown", params=None) -> bytes:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import HALVE_PROGRAM, RNN_PROGRAM
 from counting_lsp import counting_server_command
-from lsp_client import (EDITOR, VERSIONED_EDITS, Client, StaleEdit, apply_action, apply_edits,
-                        frame)
+from lsp_client import (EDITOR, VERSIONED_EDITS, StaleEdit, apply_action, apply_edits, frame,
+                        session)
 
 from fixers import cli
 
@@ -31,12 +31,6 @@ def big_module(copies: int) -> str:
 def workspace(tmp_path):
     (tmp_path / ".git").mkdir()
     return tmp_path
-
-
-def start(root: Path, capabilities: dict, counting: bool = False) -> Client:
-    c = Client(root, counting_server_command() if counting else None)
-    c.initialize(root, capabilities)
-    return c
 
 
 def change(path: Path, text: str, version: int) -> bytes:
@@ -64,8 +58,7 @@ def fixed_by_cli(tmp_path: Path, text: str) -> str:
 
 
 def test_edits_name_the_version_they_were_made_for(workspace):
-    c = start(workspace, VERSIONED_EDITS)
-    try:
+    with session(workspace, VERSIONED_EDITS) as c:
         path = workspace / "rnn.py"
         c.open(path, "\n" + RNN_PROGRAM, version=1)
         c.change(path, RNN_PROGRAM, 7)
@@ -78,16 +71,13 @@ def test_edits_name_the_version_they_were_made_for(workspace):
         assert "jax.lax.scan(" in fixed
         with pytest.raises(StaleEdit):
             apply_action(RNN_PROGRAM, fix, path.as_uri(), version=8)
-    finally:
-        c.close()
 
 
 def test_a_fix_asked_for_before_a_pipelined_edit_is_never_applied_to_the_new_text(workspace):
     """The editor asks for the quick fix, the user types before the reply comes: the reply
     is refused by the server (ContentModified) or by the editor (its version is the old one),
     so the fix never lands on the new text (where it would not even parse)."""
-    c = start(workspace, VERSIONED_EDITS)
-    try:
+    with session(workspace, VERSIONED_EDITS) as c:
         path = workspace / "rnn.py"
         c.open(path, RNN_PROGRAM)
         edited = RNN_PROGRAM.replace("    outs = []\n", "    outs = []\n    extra = 1\n"
@@ -102,13 +92,10 @@ def test_a_fix_asked_for_before_a_pipelined_edit_is_never_applied_to_the_new_tex
             assert fix["edit"]["documentChanges"][0]["textDocument"]["version"] == 1
             with pytest.raises(StaleEdit):
                 apply_action(edited, fix, path.as_uri(), version=2)
-    finally:
-        c.close()
 
 
 def test_an_action_waiting_for_a_version_that_is_replaced_gets_content_modified(workspace):
-    c = start(workspace, VERSIONED_EDITS)
-    try:
+    with session(workspace, VERSIONED_EDITS) as c:
         path = workspace / "big.py"
         text = big_module(4)
         c.open(path, text)
@@ -117,13 +104,10 @@ def test_an_action_waiting_for_a_version_that_is_replaced_gets_content_modified(
                    + change(path, text + "\n# v3\n", 3))
         assert c.reply(60)["error"]["code"] == CONTENT_MODIFIED
         assert c.published(path)["version"] == 3
-    finally:
-        c.close()
 
 
 def test_rapid_changes_are_analysed_once_and_only_the_newest_is_published(workspace):
-    c = start(workspace, VERSIONED_EDITS, counting=True)
-    try:
+    with session(workspace, VERSIONED_EDITS, counting_server_command()) as c:
         path = workspace / "big.py"
         text = big_module(4)
         c.open(path, text)
@@ -143,13 +127,10 @@ def test_rapid_changes_are_analysed_once_and_only_the_newest_is_published(worksp
         assert analyses <= 5
         loops = [d for d in published[-1]["diagnostics"] if d["code"] == "JXL101"]
         assert any(d["range"]["start"]["line"] > text.count("\n") for d in loops)  # v21's own
-    finally:
-        c.close()
 
 
 def test_a_request_is_answered_while_a_big_document_is_analysed(workspace):
-    c = start(workspace, VERSIONED_EDITS)
-    try:
+    with session(workspace, VERSIONED_EDITS) as c:
         big, small = workspace / "big.py", workspace / "rnn.py"
         text = big_module(25)
         c.open(big, text)
@@ -162,15 +143,12 @@ def test_a_request_is_answered_while_a_big_document_is_analysed(workspace):
         assert first.get("id") == 70, "the reply waited for the big document's analysis"
         assert first["result"][0]["title"].startswith("Fix JXL101")
         assert c.published(big)["version"] == 2
-    finally:
-        c.close()
 
 
 def test_a_fix_all_does_not_hold_up_quick_fixes(workspace):
     """A fix-all analyses the file again each round: on a big file it takes a while, on a
     thread of its own."""
-    c = start(workspace, VERSIONED_EDITS)
-    try:
+    with session(workspace, VERSIONED_EDITS) as c:
         big, small = workspace / "big.py", workspace / "rnn.py"
         text = big_module(6)
         c.open(big, text)
@@ -182,15 +160,12 @@ def test_a_fix_all_does_not_hold_up_quick_fixes(workspace):
         assert first["result"][0]["title"].startswith("Fix JXL101")
         (fix_all,) = c.reply(80)["result"]
         assert fix_all["kind"] == "source.fixAll.jaxloop"
-    finally:
-        c.close()
 
 
 def test_a_quick_fix_analyses_nothing(workspace):
     """Before: a quick fix cost two analyses (the file, then the file fixed), and the light
     bulb's fix-all several more, on top of the one that published the diagnostics."""
-    c = start(workspace, EDITOR, counting=True)
-    try:
+    with session(workspace, EDITOR, counting_server_command()) as c:
         path = workspace / "both.py"
         text = RNN_PROGRAM + "\n\n" + HALVE_PROGRAM.split("\n\n\n", 1)[1]
         c.open(path, text)
@@ -205,13 +180,10 @@ def test_a_quick_fix_analyses_nothing(workspace):
         assert halve[0]["title"].startswith("Fix JXL104") and "(unsafe" in halve[0]["title"]
         assert apply_action(text, quick[0], path.as_uri(), 1) == \
             apply_action(text, bulb[0], path.as_uri(), 1)
-    finally:
-        c.close()
 
 
 def test_a_light_bulb_fix_all_is_resolved_when_chosen(workspace):
-    c = start(workspace, EDITOR)
-    try:
+    with session(workspace, EDITOR) as c:
         path = workspace / "both.py"
         text = RNN_PROGRAM + "\n\n" + HALVE_PROGRAM.split("\n\n\n", 1)[1]
         c.open(path, text)
@@ -225,14 +197,11 @@ def test_a_light_bulb_fix_all_is_resolved_when_chosen(workspace):
         c.change(path, text + "\n", 2)
         reply = c.reply(c.send_request("codeAction/resolve", fix_all))
         assert reply["error"]["code"] == CONTENT_MODIFIED
-    finally:
-        c.close()
 
 
 def test_without_resolve_the_light_bulb_fix_all_is_a_command(workspace):
     caps = {"workspace": {"workspaceEdit": {"documentChanges": True}, "applyEdit": True}}
-    c = start(workspace, caps)
-    try:
+    with session(workspace, caps) as c:
         path = workspace / "rnn.py"
         c.open(path, RNN_PROGRAM)
         fix_all = c.code_actions(path, 0)[-1]
@@ -245,5 +214,3 @@ def test_without_resolve_the_light_bulb_fix_all_is_a_command(workspace):
         (change_,) = apply["documentChanges"]
         assert change_["textDocument"]["version"] == 1
         assert apply_edits(RNN_PROGRAM, change_["edits"]) == fixed_by_cli(workspace, RNN_PROGRAM)
-    finally:
-        c.close()
