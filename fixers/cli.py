@@ -31,13 +31,13 @@ here, in path order, after the workers are done.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from dataclasses import dataclass, field, replace
 from typing import Optional, Sequence, TextIO
 
 from jaxloop_lint import Diagnostic, __version__
+from jaxloop_lint.catalog import code_error
 from jaxloop_lint.diagnostics import Applicability
 from jaxloop_lint.project_config import ConfigError
 
@@ -57,7 +57,6 @@ EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 
 STDIN_NAME = "<stdin>"
-_CODE_PREFIX = re.compile(r"^[A-Z]+[0-9]*$")
 
 EPILOG = """\
 exit codes:
@@ -71,11 +70,18 @@ on with the other files. `-` reads stdin; in the default mode the fixed text is 
 
 
 def _code_list(value: str) -> tuple[str, ...]:
-    codes = tuple(c.strip().upper() for c in value.split(",") if c.strip())
-    for code in codes:
-        if not _CODE_PREFIX.match(code):
-            raise argparse.ArgumentTypeError(f"not a code or code prefix: {code!r}")
-    return codes
+    """Checked against the catalog after parsing (``_bad_code``), as ``[tool.jaxloop]`` is."""
+    return tuple(c.strip().upper() for c in value.split(",") if c.strip())
+
+
+def _bad_code(args: argparse.Namespace) -> Optional[str]:
+    """The first ``--select`` / ``--ignore`` code that names no rule, as one line."""
+    for option in ("select", "ignore"):
+        for code in getattr(args, option):
+            error = code_error(code)
+            if error is not None:
+                return f"--{option}: {error}"
+    return None
 
 
 def _name_list(value: str) -> tuple[str, ...]:
@@ -252,6 +258,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.paths.count(STDIN) > 1:
         parser.print_usage(sys.stderr)
         _write(sys.stderr, "jaxloop-fix: error: '-' (stdin) can be given only once\n")
+        return EXIT_ERROR
+
+    bad_code = _bad_code(args)
+    if bad_code is not None:  # a typo must not select nothing and pass
+        _write(sys.stderr, f"jaxloop-fix: error: {bad_code}\n")
         return EXIT_ERROR
 
     if args.output_format != "text" and not args.check:

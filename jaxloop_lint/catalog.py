@@ -126,3 +126,12 @@ RULES: tuple[Rule, ...] = (
 )
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+
+
+def code_error(code: str) -> Optional[str]:
+    """Why ``code`` names no rule (None if it is a code or a prefix of one): the one check of
+    ``select`` / ``ignore`` for ``[tool.jaxloop]`` and the command line alike, so a typo never
+    selects nothing and passes."""
+    if code.startswith("JXL") and any(rule.code.startswith(code) for rule in RULES):
+        return None
+    return f"{code!r} is not a jaxloop-lint code or code prefix (JXL, JXL1, JXL101, ...)"
