@@ -474,6 +474,79 @@ def test_jxl204_item_assignment_raises_and_the_suggested_rewrite_works(tmp_path)
         np.testing.assert_array_equal(q.bump(2), [0.0, 0.0, 1.0])
 
 
+ARGUMENT_WRITES = """
+import jax
+import jax.numpy as jnp
+
+
+@jax.jit
+def rebound(probs, banned):
+    probs = jnp.exp(probs - probs.max())
+    probs[banned] = 0.0
+    return probs
+
+
+@jax.jit
+def annotated(probs: jax.Array, banned):
+    probs[banned] = 0.0
+    return probs
+
+
+@jax.jit
+def reshaped(probs, banned):
+    probs = probs.reshape(-1)
+    probs[banned] = 0.0
+    return probs
+
+
+@jax.jit
+def sometimes(probs, banned, flag):
+    if flag:
+        probs = probs * 2.0
+    probs[banned] = 0.0
+    return probs
+
+
+@jax.jit
+def sliced(probs, banned):
+    view = probs[1:]
+    view[banned] = 0.0
+    return view
+"""
+
+
+@pytest.mark.parametrize("name, flags", [
+    ("rebound", [()]), ("annotated", [()]), ("reshaped", [()]), ("sometimes", [(0,), (1,)]),
+    ("sliced", [()]),
+])
+def test_jxl204_argument_notes_say_what_numpy_does(tmp_path, name, flags):
+    """The fix's unsafe note about the caller's array is true: the original run with numpy (the
+    in-place semantics it was written for) updates the caller's array exactly when the note
+    says it does ("is an argument"), possibly when it says "may", and never without a note
+    (``probs`` rebound to a new array before the write once drew "is an argument")."""
+    p = Program(tmp_path, ARGUMENT_WRITES)
+    [d] = [d for d in p.diagnostics if d.code == "JXL204"
+           and p.line_of(f"def {name}(") < d.line <= p.line_of(f"def {name}(") + 4]
+    numpy_src = p.source.replace("import jax.numpy as jnp", "import numpy as jnp").replace(
+        "@jax.jit\n", "").replace("jax.Array", "object")
+    scope: dict = {}
+    exec(compile(numpy_src, "numpy_version", "exec"), scope)
+    updated = []
+    for extra in flags:
+        caller = np.arange(1.0, 5.0)
+        scope[name](caller, 1, *extra)
+        updated.append(not np.array_equal(caller, np.arange(1.0, 5.0)))
+    description = d.fix.description
+    if all(updated):
+        assert "is an argument" in description or "may still hold" in description, description
+    elif any(updated):
+        assert "may still hold" in description, description
+    else:
+        assert "argument" not in description, description
+    if "is an argument" in description:
+        assert all(updated)
+
+
 # --- JXL301 / JXL302: nnx Variables in lax bodies ------------------------------------------
 
 NNX_PROGRAM = """
