@@ -124,7 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="how --check reports findings: text (default), json or sarif "
                              "(with each fix as an edit), github (Actions annotations)")
     parser.add_argument("--show-fixes", action="store_true",
-                        help="print each applied fix (in --diff mode: each fix the diff makes)")
+                        help="print each applied fix (in --diff mode: each fix the diff makes), "
+                             "and under each finding its detail: why, and the whole fix or "
+                             "the whole reason there is none")
     parser.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
                         help="processes to run (default: one per core)")
     parser.add_argument("--no-cache", action="store_true",
@@ -303,7 +305,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         run.add(result)
 
     _write(run.report, render(args.output_format,
-                              [Finding(d, run.edits.get(_key(d))) for d in run.remaining]))
+                              [Finding(d, run.edits.get(_key(d))) for d in run.remaining],
+                              details=args.show_fixes))
     if not args.quiet:
         if not files and STDIN not in args.paths and not path_errors:
             _write(sys.stderr, "warning: no Python files found\n")

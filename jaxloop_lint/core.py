@@ -12,6 +12,7 @@ from .analysis.plan import LoopPlan, Refusal
 from .config import Config
 from .diagnostics import Diagnostic, Fix
 from .positions import char_col, physical_lines
+from .reasons import headline, headlines
 from . import rules
 
 
@@ -73,13 +74,19 @@ def lint_tree(tree: ast.Module, lines: Sequence[str], path: str = "<string>",
         end_col = getattr(f.node, "end_col_offset", None)
         if end_line is not None and end_col is not None:
             end_col = char_col(lines, end_line, end_col)
-        message, fix = f.message, None
+        message, detail, fix = f.message, f.detail, None
         if isinstance(f.plan, (LoopPlan, EditPlan)):
             fix = Fix(f.plan.applicability, f.plan.description, f.plan)
-            message += f"; fix: {f.plan.target} ({f.plan.applicability.value})"
+            safety = f.plan.applicability.value
+            if f.plan.notes:
+                safety += ": " + headlines(f.plan.notes)
+            message += f"; fix: {f.plan.target} ({safety})"
+            detail += f"\nFix: {f.plan.description}."
         elif isinstance(f.plan, Refusal):
-            message += f"; no automatic fix: {f.plan.reason}"
-        out.append(Diagnostic(f.code, line, col, message, path, end_line, end_col, fix))
+            message += f"; no automatic fix: {headline(f.plan.reason)}"
+            detail += f"\nNo automatic fix: {f.plan.reason}."
+        out.append(Diagnostic(f.code, line, col, message, path, end_line, end_col, fix,
+                              detail.strip()))
     out.sort(key=lambda d: (d.line, d.col, d.code))
     if all(d.fix is None for d in out):
         model.index.release()  # no plan refers to the analysis: free it without the GC

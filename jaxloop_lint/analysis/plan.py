@@ -258,8 +258,8 @@ class _Planner:
         if kind is not LoopKind.ARRAY:
             raise _Refuse("the iteration form is not supported")
         if self.loop.assumed_array:
-            self.notes.append(f"`{ast.unparse(self.loop.subject)}` is assumed to be an array; "
-                              "a list of arrays would be scanned leaf by leaf")
+            self.notes.append(f"`{ast.unparse(self.loop.subject)}` may be a list, not an array: "
+                              "jax.lax.scan would step through each of its arrays instead")
         if name == "reversed":
             return self._scan(carried, outputs, [f"{ast.unparse(call.args[0])}[::-1]"],
                               node.target)
@@ -435,7 +435,8 @@ class _Planner:
         self._unknown(shown)
 
     def _unknown(self, shown: str) -> None:
-        note = f"calls `{shown}`, whose Python side effects (if any) would run once"
+        note = (f"`{shown}` may have Python side effects: they would run once, at trace time, "
+                "not once per step")
         if note not in self.notes:
             self.notes.append(note)
 
@@ -683,8 +684,8 @@ class _Planner:
                     appended.setdefault(sub.func.value.id, []).append(sub)
                 elif isinstance(sub, ast.AugAssign) and isinstance(sub.target, ast.Name) \
                         and isinstance(sub.value, (ast.List, ast.Tuple)):
-                    raise _Refuse(f"`{sub.target.id} += [...]`: use `{sub.target.id}.append` "
-                                  "for a per-step output")
+                    raise _Refuse(f"`{sub.target.id} += [...]` instead of "
+                                  f"`{sub.target.id}.append` for a per-step output")
         return [self._output(name, calls) for name, calls in appended.items()]
 
     def _output(self, name: str, calls: list[ast.Call]) -> Output:

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from ..analysis import jaxapi
+from ..analysis.edits import EditPlan
 from ..analysis.outer_appends import ys_plan
 from ..analysis.plan import Refusal
 from . import Finding, rule, source
@@ -17,6 +18,14 @@ from . import Finding, rule, source
 
 def _loop(body) -> str:
     return source(body.site.call.func)
+
+
+def _hoist(model, plan, attr: str) -> str:
+    """The hoisted read as the fix writes it: ``W = self.W.value`` in a file on the ``.value``
+    API, ``W = self.W[...]`` otherwise."""
+    if isinstance(plan, EditPlan):
+        return plan.target.removesuffix(" before the loop")
+    return f"`{attr} = {model.variable_access.read(f'self.{attr}', True)}`"
 
 
 # A body handed to two loop calls is reported once: the core drops repeated findings.
@@ -35,21 +44,22 @@ def lax_body_reads_variable(model):
     for body in model.bodies:
         if not body.is_nnx_loop:  # nnx lifted loops manage Variables themselves
             for attr, node in body.variable_reads.items():
-                yield Finding("JXL301", node, {"loop": _loop(body), "attr": attr},
-                              model.hoist_plan(body, attr))
+                plan = model.hoist_plan(body, attr)
+                yield Finding("JXL301", node, {"loop": _loop(body), "attr": attr,
+                                               "hoist": _hoist(model, plan, attr)}, plan)
 
 
 @rule("JXL302")
 def lax_body_mutates_variable(model):
     for body in model.bodies:
         for attr, (call, kind) in body.stateful_calls.items():
+            nnx_loop = jaxapi.NNX_EQUIVALENT.get(body.site.qualname, "fori_loop")
             yield Finding("JXL302", call, {
                 "loop": _loop(body), "what": f"the state of `self.{attr}` (nnx.{kind}"
                 + (")" if kind in ("Rngs", "RngStream") else " in training mode)"),
-                "nnx_loop": jaxapi.NNX_EQUIVALENT.get(body.site.qualname, "fori_loop")},
-                Refusal(f"`self.{attr}` is an nnx.{kind}, which updates its own state when "
-                        "called: carry the module through nnx."
-                        f"{jaxapi.NNX_EQUIVALENT.get(body.site.qualname, 'fori_loop')}"))
+                "nnx_loop": nnx_loop},
+                Refusal(f"the module must go through nnx.{nnx_loop}: `self.{attr}` is an "
+                        f"nnx.{kind}, which updates its own state when called"))
         for attr, node in body.variable_writes.items():
             yield Finding("JXL302", node, {
                 "loop": _loop(body), "what": f"nnx Variable `self.{attr}`",
