@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
 from jaxloop_lint import Diagnostic, __version__
-from jaxloop_lint.catalog import BY_CODE, DOCS_SITE, RULES
+from jaxloop_lint.catalog import BY_CODE, RULES, docs_link
 
 from .edits import TextEdit
 
@@ -173,7 +173,7 @@ def sarif(findings: Sequence[Finding]) -> str:
         "$schema": SARIF_SCHEMA, "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "jaxloop-lint", "version": __version__,
-                                "informationUri": DOCS_SITE + "/", "rules": rules}},
+                                "informationUri": docs_link("index"), "rules": rules}},
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],

@@ -6,13 +6,37 @@ code from this table (see ``jaxloop_lint.rules``); a test checks that every entr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Optional
 
 from .diagnostics import Applicability
 
-# Where the docs site (docs/, mkdocs.yml's `site_url`) is published; a test keeps them equal.
-# Each rule's page is docs/rules/<code>.md in the repository and <DOCS_SITE>/rules/<code>/ there.
+# Rule links (the editor's code link, JSON, SARIF, GitHub annotations) are set here and nowhere
+# else. Each rule's page is docs/rules/<code>.md in the repository, and <DOCS_SITE>/rules/<code>/
+# on the docs site that mkdocs builds from docs/ (mkdocs.yml's `site_url`; a test keeps them
+# equal). A link must reach a page that exists, so it goes, in this order, to:
+#   1. the docs site, once it is published (set DOCS_PUBLISHED);
+#   2. the page in the repository on the web (set REPOSITORY to the URL of its files, e.g.
+#      "https://github.com/<owner>/jaxloop-lint/blob/main");
+#   3. the page in this checkout (a file:// link; an editor opens it), when there is one;
+#   4. the docs site's address, where the page will be.
 DOCS_SITE = "https://jaxloop-lint.readthedocs.io/en/latest"
+DOCS_PUBLISHED = False
+REPOSITORY: Optional[str] = None
+_CHECKOUT = Path(__file__).resolve().parent.parent
+
+
+def docs_link(page: str) -> str:
+    """The link to ``docs/<page>.md`` (``page``: "rules/JXL101", "index")."""
+    site_page = "" if page == "index" else f"{page}/"
+    if DOCS_PUBLISHED:
+        return f"{DOCS_SITE}/{site_page}"
+    if REPOSITORY:
+        return f"{REPOSITORY.rstrip('/')}/docs/{page}.md"
+    local = _CHECKOUT / "docs" / f"{page}.md"
+    if local.is_file():
+        return local.as_uri()
+    return f"{DOCS_SITE}/{site_page}"
 
 
 @dataclass(frozen=True)
@@ -39,7 +63,7 @@ class Rule:
 
     @property
     def docs_url(self) -> str:
-        return f"{DOCS_SITE}/rules/{self.code}/"
+        return docs_link(f"rules/{self.code}")
 
     @property
     def docs_path(self) -> str:
