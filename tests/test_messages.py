@@ -20,6 +20,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import installed
+from lsp_client import Client
 
 from jaxloop_lint import lint_source
 from jaxloop_lint.reasons import headline, headlines
@@ -34,12 +36,6 @@ CORPUS = sorted([*ROOT.glob("tests/fixtures/**/*.py"), *ROOT.glob("examples/*.py
 MAX_HEAD = 140
 MAX_LINE = 240
 
-
-def _bin(name: str) -> str:
-    path = Path(sys.executable).parent / name
-    if not path.exists():
-        pytest.skip(f"{name} is not installed in this environment (pip install -e .)")
-    return str(path)
 
 
 # ------------------------------------------------------------------------------------------
@@ -220,14 +216,14 @@ def test_the_default_line_says_why_a_fix_is_unsafe(tmp_path):
     path.write_text(UNSAFE)
     want = ("rnn.py:7:5: JXL101 `for` over `xs` (taken for a traced array) unrolls len(xs) "
             "times at trace time; fix: jax.lax.scan (unsafe: `xs` may be a list, not an array)")
-    proc = subprocess.run([_bin("jaxloop-fix"), "--check", "-q", "rnn.py"], cwd=tmp_path,
+    proc = subprocess.run([installed("jaxloop-fix"), "--check", "-q", "rnn.py"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=60)
     assert (proc.returncode, proc.stdout) == (1, want + "\n"), proc.stderr
     proc = subprocess.run([sys.executable, "-m", "flake8", "--isolated", "--select=JXL",
                            "rnn.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert (proc.returncode, proc.stdout) == (1, want + "\n"), proc.stderr
     # (answered from the cache the first run filled: the detail survives it)
-    proc = subprocess.run([_bin("jaxloop-fix"), "--check", "-q", "--show-fixes", "rnn.py"],
+    proc = subprocess.run([installed("jaxloop-fix"), "--check", "-q", "--show-fixes", "rnn.py"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=60)
     lines = proc.stdout.splitlines()
     assert lines[0] == want
@@ -235,7 +231,7 @@ def test_the_default_line_says_why_a_fix_is_unsafe(tmp_path):
     assert lines[2] == ("    Fix: rewrite as jax.lax.scan carrying h (unsafe: `xs` may be a list, "
                         "not an array: jax.lax.scan would step through each of its arrays "
                         "instead).")
-    proc = subprocess.run([_bin("jaxloop-fix"), "--check", "-q", "--output-format", "json",
+    proc = subprocess.run([installed("jaxloop-fix"), "--check", "-q", "--output-format", "json",
                            "rnn.py"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     [item] = json.loads(proc.stdout)
     assert item["message"] == want.split(" JXL101 ", 1)[1]
@@ -273,11 +269,6 @@ def test_the_editor_shows_the_line_first_and_the_detail_in_the_hover(tmp_path):
     """jaxloop-lsp over stdio: the diagnostic's first line is the one flake8 prints, the lines
     after it the detail (editors list the first line and show all of it on hover)."""
     pytest.importorskip("pygls")
-    sys.path.insert(0, str(Path(__file__).parent))
-    try:
-        from lsp_client import Client
-    finally:
-        sys.path.pop(0)
     (tmp_path / ".git").mkdir()
     client = Client(tmp_path)
     try:

@@ -14,6 +14,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import installed
+from lsp_client import Client
 
 from jaxloop_lint import lint_source
 
@@ -34,17 +36,11 @@ LOOP_LINE, APPEND_LINE = 8, 10
 REASON = "no automatic fix: `# noqa` on the loop at line 8 keeps every fix out of it"
 
 
-def _bin(name: str) -> str:
-    path = Path(sys.executable).parent / name
-    if not path.exists():
-        pytest.skip(f"{name} is not installed in this environment (pip install -e .)")
-    return str(path)
-
 
 def fix(tmp_path: Path, source: str, *options: str) -> tuple[subprocess.CompletedProcess, str]:
     path = tmp_path / "model.py"
     path.write_text(source)
-    proc = subprocess.run([_bin("jaxloop-fix"), "-q", "--no-cache", *options, "model.py"],
+    proc = subprocess.run([installed("jaxloop-fix"), "-q", "--no-cache", *options, "model.py"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=60)
     return proc, path.read_text()
 
@@ -100,11 +96,6 @@ def test_json_and_sarif_carry_no_edit_for_a_protected_loop(tmp_path):
 
 def test_the_editor_offers_no_fix_for_a_protected_loop(tmp_path):
     pytest.importorskip("pygls")
-    sys.path.insert(0, str(Path(__file__).parent))
-    try:
-        from lsp_client import Client
-    finally:
-        sys.path.pop(0)
     (tmp_path / ".git").mkdir()
     client = Client(tmp_path)
     try:
