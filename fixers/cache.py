@@ -121,13 +121,13 @@ def _prepare(directory: str) -> None:
 
 def _dump_diag(d: Diagnostic) -> list:
     fix = None if d.fix is None else [d.fix.applicability.value, d.fix.description]
-    return [d.code, d.line, d.col, d.message, d.end_line, d.end_col, fix]
+    return [d.code, d.line, d.col, d.message, d.end_line, d.end_col, fix, d.detail]
 
 
 def _load_diag(row: list, path: str) -> Diagnostic:
-    code, line, col, message, end_line, end_col, fix = row
+    code, line, col, message, end_line, end_col, fix, detail = row
     return Diagnostic(code, line, col, message, path, end_line, end_col,
-                      None if fix is None else Fix(Applicability(fix[0]), fix[1]))
+                      None if fix is None else Fix(Applicability(fix[0]), fix[1]), detail)
 
 
 def _dump(result: FileResult) -> dict:

@@ -31,13 +31,13 @@ here, in path order, after the workers are done.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from dataclasses import dataclass, field, replace
 from typing import Optional, Sequence, TextIO
 
 from jaxloop_lint import Diagnostic, __version__
+from jaxloop_lint.catalog import code_error
 from jaxloop_lint.diagnostics import Applicability
 from jaxloop_lint.project_config import ConfigError
 
@@ -57,7 +57,6 @@ EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 
 STDIN_NAME = "<stdin>"
-_CODE_PREFIX = re.compile(r"^[A-Z]+[0-9]*$")
 
 EPILOG = """\
 exit codes:
@@ -71,11 +70,18 @@ on with the other files. `-` reads stdin; in the default mode the fixed text is 
 
 
 def _code_list(value: str) -> tuple[str, ...]:
-    codes = tuple(c.strip().upper() for c in value.split(",") if c.strip())
-    for code in codes:
-        if not _CODE_PREFIX.match(code):
-            raise argparse.ArgumentTypeError(f"not a code or code prefix: {code!r}")
-    return codes
+    """Checked against the catalog after parsing (``_bad_code``), as ``[tool.jaxloop]`` is."""
+    return tuple(c.strip().upper() for c in value.split(",") if c.strip())
+
+
+def _bad_code(args: argparse.Namespace) -> Optional[str]:
+    """The first ``--select`` / ``--ignore`` code that names no rule, as one line."""
+    for option in ("select", "ignore"):
+        for code in getattr(args, option):
+            error = code_error(code)
+            if error is not None:
+                return f"--{option}: {error}"
+    return None
 
 
 def _name_list(value: str) -> tuple[str, ...]:
@@ -118,7 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="how --check reports findings: text (default), json or sarif "
                              "(with each fix as an edit), github (Actions annotations)")
     parser.add_argument("--show-fixes", action="store_true",
-                        help="print each applied fix (in --diff mode: each fix the diff makes)")
+                        help="print each applied fix (in --diff mode: each fix the diff makes), "
+                             "and under each finding its detail: why, and the whole fix or "
+                             "the whole reason there is none")
     parser.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
                         help="processes to run (default: one per core)")
     parser.add_argument("--no-cache", action="store_true",
@@ -254,6 +262,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         _write(sys.stderr, "jaxloop-fix: error: '-' (stdin) can be given only once\n")
         return EXIT_ERROR
 
+    bad_code = _bad_code(args)
+    if bad_code is not None:  # a typo must not select nothing and pass
+        _write(sys.stderr, f"jaxloop-fix: error: {bad_code}\n")
+        return EXIT_ERROR
+
     if args.output_format != "text" and not args.check:
         parser.print_usage(sys.stderr)
         _write(sys.stderr, "jaxloop-fix: error: --output-format needs --check\n")
@@ -292,7 +305,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         run.add(result)
 
     _write(run.report, render(args.output_format,
-                              [Finding(d, run.edits.get(_key(d))) for d in run.remaining]))
+                              [Finding(d, run.edits.get(_key(d))) for d in run.remaining],
+                              details=args.show_fixes))
     if not args.quiet:
         if not files and STDIN not in args.paths and not path_errors:
             _write(sys.stderr, "warning: no Python files found\n")

@@ -1,8 +1,9 @@
 """Reports of the findings that remain, for people and for machines: ``--output-format``.
 
-* ``text``: ``path:line:col: CODE message``, as flake8 prints it.
-* ``json``: one array of findings, each with its rule's URL, positions and, where it has one,
-  its fix: safety, description and the text edit that applies it.
+* ``text``: ``path:line:col: CODE message``, as flake8 prints it (``--show-fixes``: with each
+  finding's detail indented under it).
+* ``json``: one array of findings, each with its message and detail, its rule's URL, positions
+  and, where it has one, its fix: safety, description and the text edit that applies it.
 * ``sarif``: SARIF 2.1.0 (GitHub code scanning and other viewers), with the same fixes.
 * ``github``: GitHub Actions workflow commands, which annotate the lines of a pull request.
 
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
 from jaxloop_lint import Diagnostic, __version__
-from jaxloop_lint.catalog import BY_CODE, DOCS_SITE, RULES
+from jaxloop_lint.catalog import BY_CODE, RULES, docs_link
 
 from .edits import TextEdit
 
@@ -33,8 +34,11 @@ class Finding:
     edit: Optional[TextEdit] = None    # the fix as an edit (json, sarif); None: none or unknown
 
 
-def render(fmt: str, findings: Sequence[Finding]) -> str:
-    return _RENDERERS[fmt](sorted(findings, key=_order))
+def render(fmt: str, findings: Sequence[Finding], details: bool = False) -> str:
+    """``details``: text also prints each finding's detail, indented under it
+    (``--show-fixes``); json always carries it."""
+    ordered = sorted(findings, key=_order)
+    return text(ordered, details) if fmt == "text" else _RENDERERS[fmt](ordered)
 
 
 def _order(f: Finding) -> tuple:
@@ -52,8 +56,13 @@ def _end(d: Diagnostic) -> tuple[int, int]:
 # text and github
 
 
-def text(findings: Sequence[Finding]) -> str:
-    return "".join(f.diagnostic.format() + "\n" for f in findings)
+def text(findings: Sequence[Finding], details: bool = False) -> str:
+    out = []
+    for f in findings:
+        out.append(f.diagnostic.format() + "\n")
+        if details and f.diagnostic.detail:
+            out.extend(f"    {line}\n" for line in f.diagnostic.detail.splitlines())
+    return "".join(out)
 
 
 def github(findings: Sequence[Finding]) -> str:
@@ -102,7 +111,7 @@ def json_report(findings: Sequence[Finding]) -> str:
                    "edits": [_json_edit(f.edit)] if f.edit is not None else []}
         items.append({
             "code": d.code, "name": rule.name, "severity": rule.severity,
-            "message": d.message, "url": rule.docs_url, "path": d.path,
+            "message": d.message, "detail": d.detail, "url": rule.docs_url, "path": d.path,
             "start": {"line": d.line, "column": d.col + 1},
             "end": {"line": end_line, "column": end_col},
             "fix": fix,
@@ -164,7 +173,7 @@ def sarif(findings: Sequence[Finding]) -> str:
         "$schema": SARIF_SCHEMA, "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "jaxloop-lint", "version": __version__,
-                                "informationUri": DOCS_SITE + "/", "rules": rules}},
+                                "informationUri": docs_link("index"), "rules": rules}},
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],

@@ -11,6 +11,8 @@ from .analysis.plans import EditPlan, LoopPlan, Refusal
 from .config import Config
 from .diagnostics import Diagnostic, Fix
 from .positions import char_col, physical_lines
+from .protected import blocking_loop, protected_loops
+from .reasons import headline, headlines
 from . import rules
 
 
@@ -66,19 +68,31 @@ def lint_tree(tree: ast.Module, lines: Sequence[str], path: str = "<string>",
     except RecursionError:
         raise SourceError("too deeply nested to analyse") from None
     out = []
+    protected = protected_loops(tree, lines) if any(
+        isinstance(f.plan, (LoopPlan, EditPlan)) for f in findings) else []
     for f in findings:
+        plan = f.plan
+        blocked = blocking_loop(plan, protected) if protected else None
+        if blocked is not None:  # the finding stands; no front end may rewrite that loop
+            plan = Refusal(f"`# noqa` on the loop at line {blocked} keeps every fix out of it")
         line, col = f.node.lineno, char_col(lines, f.node.lineno, f.node.col_offset)
         end_line = getattr(f.node, "end_lineno", None)
         end_col = getattr(f.node, "end_col_offset", None)
         if end_line is not None and end_col is not None:
             end_col = char_col(lines, end_line, end_col)
-        message, fix = f.message, None
-        if isinstance(f.plan, (LoopPlan, EditPlan)):
-            fix = Fix(f.plan.applicability, f.plan.description, f.plan)
-            message += f"; fix: {f.plan.target} ({f.plan.applicability.value})"
-        elif isinstance(f.plan, Refusal):
-            message += f"; no automatic fix: {f.plan.reason}"
-        out.append(Diagnostic(f.code, line, col, message, path, end_line, end_col, fix))
+        message, detail, fix = f.message, f.detail, None
+        if isinstance(plan, (LoopPlan, EditPlan)):
+            fix = Fix(plan.applicability, plan.description, plan)
+            safety = plan.applicability.value
+            if plan.notes:
+                safety += ": " + headlines(plan.notes)
+            message += f"; fix: {plan.target} ({safety})"
+            detail += f"\nFix: {plan.description}."
+        elif isinstance(plan, Refusal):
+            message += f"; no automatic fix: {headline(plan.reason)}"
+            detail += f"\nNo automatic fix: {plan.reason}."
+        out.append(Diagnostic(f.code, line, col, message, path, end_line, end_col, fix,
+                              detail.strip()))
     out.sort(key=lambda d: (d.line, d.col, d.code))
     if all(d.fix is None for d in out):
         model.index.release()  # no plan refers to the analysis: free it without the GC

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from .catalog import RULES
+from .catalog import code_error
 from .config import FLAX_API_CHOICES, Config
 
 try:
@@ -149,9 +149,9 @@ def from_table(table: Any, source: str) -> ProjectConfig:
 def _codes(value: Any, key: str, fail) -> tuple[str, ...]:
     strings = _strings(value, key, fail)
     for code in strings:
-        if not any(rule.code.startswith(code) for rule in RULES) or not code.startswith("JXL"):
-            raise fail(key, f"{code!r} is not a jaxloop-lint code or code prefix "
-                            "(JXL, JXL1, JXL101, ...)")
+        error = code_error(code)
+        if error is not None:
+            raise fail(key, error)
     return strings
 
 

@@ -6,6 +6,8 @@ rewrite code. If it applies no (safe) fix to ``RNN_PROGRAM`` they fail: they nev
 from __future__ import annotations
 
 import functools
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -58,6 +60,15 @@ def pytest_configure(config):
 def pytest_runtest_setup(item):
     if item.get_closest_marker("needs_rewriter") is not None and not rewriter_applies_fixes():
         pytest.fail("fix_source applies no safe fix to the RNN reference program")
+
+
+def installed(name: str) -> str:
+    """The path of one of this environment's commands (``jaxloop-fix``), for tests that run it
+    as a user does; the test skips where the package is not installed."""
+    path = Path(sys.executable).parent / name
+    if not path.exists():
+        pytest.skip(f"{name} is not installed in this environment (pip install -e .)")
+    return str(path)
 
 
 @pytest.fixture
