@@ -58,7 +58,7 @@ class Tally:
         self.rejected: collections.Counter = collections.Counter()
         self.hashes: set[str] = set()
         self.failures: list[tuple[str, str, str, str, str]] = []  # id, kind, source, fixed, detail
-        self.verdicts: collections.Counter = collections.Counter()   # (mode, verdict) with --hazards
+        self.verdicts: collections.Counter = collections.Counter()  # (mode, verdict): --hazards
         self.by_hazard: collections.Counter = collections.Counter()  # (verdict, hazard) failures
 
     def add(self, ident: str, source: str, *outcomes) -> None:

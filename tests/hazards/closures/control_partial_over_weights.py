@@ -37,7 +37,7 @@ def _args(T):
             jax.random.normal(k3, (T, 4)))
 
 
-CASE = dict(entry="run", rewrite="run_lax", args=_args, hazard="closures/control",
+CASE = dict(entry="run", rewrite="run_lax", args=_args, hazard="closures/late-binding",
             expect="safe", primitive="scan",
             XFAIL_COVERAGE=("refused: only unsafe: rewrite as jax.lax.scan carrying h with "
                             "per-step outputs hs (unsafe: calls `step`, whose Python side "

@@ -32,7 +32,8 @@ def _args(T):
     return jax.random.normal(k1, (4,)), jax.random.normal(k2, (T, 4))
 
 
-CASE = dict(entry="accumulate", rewrite="accumulate_lax", args=_args, hazard="effects/control",
+CASE = dict(entry="accumulate", rewrite="accumulate_lax", args=_args,
+            hazard="effects/mutates-argument",
             expect="safe", primitive="scan",
             XFAIL_COVERAGE=("refused: only unsafe: rewrite as jax.lax.scan carrying acc "
                             "(unsafe: calls `with_bias`, whose Python side effects (if any)"

@@ -31,7 +31,7 @@ def _args(T):
     return jax.random.normal(k1, (4,)), jax.random.normal(k2, (T, 4))
 
 
-CASE = dict(entry="blend", rewrite="blend_lax", args=_args, hazard="effects/control",
+CASE = dict(entry="blend", rewrite="blend_lax", args=_args, hazard="effects/mutates-argument",
             expect="safe", primitive="scan",
             XFAIL_COVERAGE=("refused: only unsafe: rewrite as jax.lax.scan carrying h "
                             "(unsafe: calls `mix`, whose Python side effects (if any) would"
