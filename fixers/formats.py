@@ -1,10 +1,12 @@
 """Reports of the findings that remain, for people and for machines: ``--output-format``.
 
-* ``text``: ``path:line:col: CODE message``, as flake8 prints it.
+* ``text``: ``path:line:col: CODE message``, as flake8 prints it (with control characters in
+  names and messages escaped, so no file name can forge a line).
 * ``json``: one array of findings, each with its rule's URL, positions and, where it has one,
   its fix: safety, description and the text edit that applies it.
 * ``sarif``: SARIF 2.1.0 (GitHub code scanning and other viewers), with the same fixes.
-* ``github``: GitHub Actions workflow commands, which annotate the lines of a pull request.
+* ``github``: GitHub Actions workflow commands, which annotate the lines of a pull request
+  (escaped as GitHub specifies, and control characters as in ``text``).
 
 Every format takes the same list of ``Finding``; the CLI only picks one. Lines are 1-based
 everywhere here and columns 1-based, counted in characters (Unicode code points); an end
@@ -22,6 +24,7 @@ from jaxloop_lint import Diagnostic, __version__
 from jaxloop_lint.catalog import BY_CODE, DOCS_SITE, RULES
 
 from .edits import TextEdit
+from .printable import display_path, printable
 
 FORMATS = ("text", "json", "sarif", "github")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -53,7 +56,9 @@ def _end(d: Diagnostic) -> tuple[int, int]:
 
 
 def text(findings: Sequence[Finding]) -> str:
-    return "".join(f.diagnostic.format() + "\n" for f in findings)
+    """``path:line:col: CODE message``; the name and message printable (``printable.py``)."""
+    return "".join(f"{display_path(d.path)}:{d.line}:{d.col + 1}: {d.code} "
+                   f"{printable(d.message)}\n" for d in (f.diagnostic for f in findings))
 
 
 def github(findings: Sequence[Finding]) -> str:
@@ -62,10 +67,11 @@ def github(findings: Sequence[Finding]) -> str:
         d = f.diagnostic
         rule = BY_CODE[d.code]
         end_line, end_col = _end(d)
-        props = {"file": d.path, "line": d.line, "col": d.col + 1, "endLine": end_line,
+        props = {"file": printable(d.path), "line": d.line, "col": d.col + 1, "endLine": end_line,
                  "endColumn": end_col, "title": f"{d.code} ({rule.name})"}
         fields = ",".join(f"{k}={_escape(str(v), prop=True)}" for k, v in props.items())
-        out.append(f"::{rule.severity} {fields}::{_escape(d.message)} ({rule.docs_url})\n")
+        out.append(f"::{rule.severity} {fields}::{_escape(printable(d.message))} "
+                   f"({rule.docs_url})\n")
     return "".join(out)
 
 

@@ -48,6 +48,10 @@ class Resolver:
         """Raises ``ConfigError``. ``lookup_from``: where to start looking (stdin: the cwd)."""
         start = os.path.abspath(lookup_from or path)
         directory = start if os.path.isdir(start) else os.path.dirname(start)
+        return merge(self.project(directory), path, **self.overrides)
+
+    def project(self, directory: str) -> ProjectConfig:
+        """The ``[tool.jaxloop]`` for an absolute ``directory``. Raises ``ConfigError``."""
         if directory not in self._projects:
             self._projects[directory] = for_path(directory)
-        return merge(self._projects[directory], path, **self.overrides)
+        return self._projects[directory]
