@@ -577,9 +577,10 @@ def _unlink(fd: int, name: str) -> None:
         pass
 
 
-def _remove_cache(parent: int, name: str) -> None:
+def _remove_cache(parent: int, name: str) -> bool:
     """Remove the cache ``name`` in ``parent``: only what a cache holds, never through a link.
-    A directory that is not a cache is left alone (raises ``Unusable``)."""
+    A directory that is not a cache is left alone (raises ``Unusable``). False: the directory
+    itself stays, it holds other files."""
     fd, _ = _step(parent, name, create=False)
     try:
         if not _is_ours(fd) and os.listdir(fd):
@@ -592,7 +593,13 @@ def _remove_cache(parent: int, name: str) -> None:
                 _unlink(fd, e.name)
     finally:
         os.close(fd)
-    os.rmdir(name, dir_fd=parent)
+    try:
+        os.rmdir(name, dir_fd=parent)
+    except OSError as exc:
+        if exc.errno in (errno.ENOTEMPTY, errno.EEXIST):
+            return False
+        raise
+    return True
 
 
 def _clear_dir(parent: int, name: str, levels: int) -> None:
@@ -624,9 +631,11 @@ def clean(location: Location) -> str:
         return f"no cache at {location.path}"
     os.close(fd)
     try:
-        _remove_cache(parent, name)
+        whole = _remove_cache(parent, name)
     finally:
         os.close(parent)
+    if not whole:
+        return f"removed the cache in {location.path} (the directory stays: it holds other files)"
     return f"removed {location.path}"
 
 
