@@ -29,11 +29,17 @@ def decode(data: bytes) -> str:
         text = data.decode(encoding)
     except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
         raise SourceError(f"cannot decode: {exc}") from None
+    reject_null_bytes(text)
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def reject_null_bytes(text: str) -> None:
+    """The interpreter refuses a source with a null byte anywhere (``ast.parse`` says "at line
+    None")."""
     null = text.find("\0")
     if null >= 0:
         line = text.count("\n", 0, null) + 1
         raise SourceError(f"syntax error at line {line}: source code cannot contain null bytes")
-    return text[1:] if text.startswith("\ufeff") else text
 
 
 def _ascii_compatible(encoding: str) -> bool:
@@ -77,6 +83,8 @@ def lint_source(source: Union[str, bytes], path: str = "<string>",
     """Lint one file's text. Raises ``SourceError`` for input that cannot be analysed."""
     if isinstance(source, bytes):
         source = decode(source)
+    else:
+        reject_null_bytes(source)
     if not might_use_jax(source, config.extra_jit_decorators if config else ()):
         return []
     return lint_tree(parse(source, path), physical_lines(source), path, config)
