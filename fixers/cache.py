@@ -199,9 +199,8 @@ def open_dir(location: Location, create: bool) -> tuple[int, int, str, bool]:
 
 
 def _check_owner(fd: int, what: str) -> None:
+    """The secret's directory: this user's, and nobody else may swap files in it."""
     st = os.fstat(fd)
-    if not stat.S_ISDIR(st.st_mode):
-        raise Unusable(f"{what} is not a directory")
     if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
         raise Unusable(f"{what} belongs to another user")
     if st.st_mode & 0o022 and not st.st_mode & stat.S_ISVTX:
@@ -238,8 +237,8 @@ def _new_file(fd: int, name: str, data: bytes, mode: int = 0o644) -> bool:
 
 
 def _adopt(fd: int, created: bool, shown: str) -> None:
-    """Make ``fd`` a cache directory, or refuse one that is somebody else's."""
-    _check_owner(fd, shown)
+    """Make ``fd`` a cache directory, or refuse one that is something else. (Who owns it does
+    not matter: entries are signed, and nothing in it is followed.)"""
     if not created and not _is_ours(fd):
         if os.listdir(fd):
             raise Unusable(f"{shown} exists and is not a jaxloop-fix cache (no CACHEDIR.TAG of "

@@ -332,7 +332,7 @@ def _main(argv: Optional[Sequence[str]]) -> int:
 
     path_errors: list[tuple[str, str]] = []
     try:  # a bad [tool.jaxloop] stops the run before any file is touched
-        files = collect(args.paths, path_errors, _filters(args), run.resolve.project)
+        files = collect(args.paths, path_errors, _filters(args), run.resolve)
         options = {path: run.options_for(path)
                    for path in files + ([STDIN_NAME] if STDIN in args.paths else [])}
         location = _cache_location(args, run.resolve) if files and not args.no_cache else None

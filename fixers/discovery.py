@@ -22,7 +22,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from dataclasses import dataclass
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Collection, Iterable, Optional, Protocol, Sequence
 
 from jaxloop_lint.files import os_reason
 from jaxloop_lint.project_config import ProjectConfig
@@ -33,6 +33,7 @@ STDIN = "-"
 DEFAULT_EXCLUDE = ("__pycache__", "build", "dist", "node_modules", "site-packages", "venv",
                    "_build", "buck-out", "__pypackages__")
 MARKERS = ("pyvenv.cfg", "CACHEDIR.TAG")  # a directory holding one is never walked
+_GLOB = frozenset("*?[")
 
 
 @dataclass(frozen=True)
@@ -46,18 +47,27 @@ class Filters:
     respect_gitignore: bool = True
 
 
-ConfigFor = Callable[[str], ProjectConfig]  # a directory -> the [tool.jaxloop] that applies
+class Projects(Protocol):
+    """Each directory's ``[tool.jaxloop]`` (``settings.Resolver``); raise ``ConfigError``."""
+
+    def project(self, directory: str) -> ProjectConfig: ...
+
+    def child(self, directory: str, names: Collection[str], parent: str) -> ProjectConfig: ...
 
 
-def _no_config(_directory: str) -> ProjectConfig:
-    return ProjectConfig()
+class _Defaults:
+    def project(self, directory: str) -> ProjectConfig:
+        return ProjectConfig()
+
+    def child(self, directory: str, names: Collection[str], parent: str) -> ProjectConfig:
+        return ProjectConfig()
 
 
 def collect(paths: Sequence[str], errors: list[tuple[str, str]], filters: Filters = Filters(),
-            config_for: ConfigFor = _no_config) -> list[str]:
+            projects: Projects = _Defaults()) -> list[str]:
     """Files to process, deduplicated and sorted; paths that fail go to ``errors``. Raises
-    ``ConfigError`` from ``config_for``."""
-    return Discovery(filters, config_for, errors).collect(paths)
+    ``ConfigError`` from ``projects``."""
+    return Discovery(filters, projects, errors).collect(paths)
 
 
 def within(path: str, root: str) -> bool:
@@ -66,13 +76,13 @@ def within(path: str, root: str) -> bool:
 
 
 class Discovery:
-    def __init__(self, filters: Filters, config_for: ConfigFor,
+    def __init__(self, filters: Filters, projects: Projects,
                  errors: list[tuple[str, str]]) -> None:
         self.filters = filters
-        self.config_for = config_for
+        self.projects = projects
         self.errors = errors
         self.cwd = os.getcwd()
-        self._patterns: dict[Optional[str], tuple[tuple[str, str], ...]] = {}
+        self._patterns: dict[Optional[str], tuple] = {}
 
     def collect(self, paths: Sequence[str]) -> list[str]:
         files: set[str] = set()
@@ -93,9 +103,8 @@ class Discovery:
 
     # -- excludes --------------------------------------------------------------------------
 
-    def patterns(self, directory: str) -> tuple[tuple[str, str], ...]:
-        """(base, pattern) pairs that apply in ``directory``."""
-        config = self.config_for(directory)
+    def patterns(self, config: ProjectConfig) -> tuple[tuple[str, str], ...]:
+        """(base, pattern) pairs that apply where ``config`` does."""
         key = config.source
         if key not in self._patterns:
             root = config.root if config.source else self.cwd
@@ -108,12 +117,17 @@ class Discovery:
                 chosen = [(root, p) for p in DEFAULT_EXCLUDE]
             chosen += [(root, p) for p in config.extend_exclude]
             chosen += [(self.cwd, p) for p in f.extend_exclude]
-            self._patterns[key] = tuple((base, _normal(p)) for base, p in chosen if _normal(p))
+            normal = [(base, _normal(p)) for base, p in chosen if _normal(p)]
+            names = frozenset(p for _, p in normal if "/" not in p and not _GLOB.intersection(p))
+            self._patterns[key] = (names, tuple(bp for bp in normal if bp[1] not in names))
         return self._patterns[key]
 
-    def _excluded(self, path: str, patterns: Iterable[tuple[str, str]]) -> bool:
+    def _excluded(self, path: str, patterns) -> bool:
         name = os.path.basename(path)
-        for base, pattern in patterns:
+        names, others = patterns
+        if name in names:  # the usual case: a plain name such as "build"
+            return True
+        for base, pattern in others:
             if "/" not in pattern:
                 if fnmatch.fnmatchcase(name, pattern):
                     return True
@@ -129,7 +143,7 @@ class Discovery:
         return False
 
     def _force_exclude(self, path: str) -> bool:
-        return self.filters.force_exclude or self.config_for(
+        return self.filters.force_exclude or self.projects.project(
             os.path.dirname(os.path.abspath(path))).force_exclude
 
     def excluded_explicitly(self, path: str) -> bool:
@@ -138,7 +152,7 @@ class Discovery:
         ignored by git."""
         target = os.path.abspath(path)
         directory = os.path.dirname(target)
-        config = self.config_for(directory)
+        config = self.projects.project(directory)
         stop = (config.root if config.source else gitignore.repository_root(directory)
                 or self.cwd)
         chain = [target]
@@ -146,7 +160,7 @@ class Discovery:
         while within(d, stop) and d != stop:
             chain.append(d)
             d = os.path.dirname(d)
-        patterns = self.patterns(directory)
+        patterns = self.patterns(config)
         for p in chain:
             is_dir = p != target
             if is_dir and (os.path.basename(p).startswith(".") or any(
@@ -183,9 +197,12 @@ class Discovery:
 
     def walk(self, top: str) -> Iterable[str]:
         top = os.path.normpath(top)
-        stack = [(top, gitignore.above(top) if self.filters.respect_gitignore else [])]
+        start = os.path.abspath(top)
+        self.projects.project(start)
+        stack = [(top, start, gitignore.above(top) if self.filters.respect_gitignore else [])]
         while stack:
-            directory, ignores = stack.pop()
+            directory, parent, ignores = stack.pop()
+            absolute_dir = os.path.abspath(directory)
             try:
                 with os.scandir(directory) as it:
                     entries = sorted(it, key=lambda e: e.name)
@@ -196,9 +213,9 @@ class Discovery:
             if directory != top and any(m in names for m in MARKERS):
                 continue  # a virtualenv or a cache (this tool's own included)
             if self.filters.respect_gitignore and ".gitignore" in names:
-                own = gitignore.load(os.path.abspath(directory))
+                own = gitignore.load(absolute_dir)
                 ignores = ignores + [own] if own is not None else ignores
-            patterns = self.patterns(os.path.abspath(directory))
+            patterns = self.patterns(self.projects.child(absolute_dir, names, parent))
             below = []
             for e in entries:
                 path = os.path.join(directory, e.name)
@@ -207,12 +224,12 @@ class Discovery:
                     continue
                 if not is_dir and not e.name.endswith(".py"):
                     continue
-                absolute = os.path.abspath(path)
+                absolute = os.path.join(absolute_dir, e.name)
                 if self._excluded(absolute, patterns) or (
                         ignores and gitignore.ignored(ignores, absolute, is_dir)):
                     continue
                 if is_dir and not e.name.endswith(".py"):
-                    below.append((path, ignores))
+                    below.append((path, absolute_dir, ignores))
                 elif is_dir or not e.is_symlink() or not self._leaves(path, top):
                     yield os.path.normpath(path)  # a directory named *.py: reading says so
             stack.extend(reversed(below))

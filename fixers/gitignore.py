@@ -21,6 +21,7 @@ and POSIX character classes such as ``[[:alpha:]]``.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -31,18 +32,54 @@ from jaxloop_lint.files import ReadError, read_regular
 MAX_BYTES = 1024 * 1024  # a .gitignore comes with the tree under review: read it bounded
 
 
+_WILD = frozenset("*?[\\")
+
+
 @dataclass(frozen=True)
 class Rule:
-    regex: re.Pattern
+    pattern: str    # without "!", the trailing "/" and an anchoring "/"
     negate: bool
     dir_only: bool
     anchored: bool  # matched against the path below the base, else against the name
 
+    @functools.cached_property
+    def regex(self) -> re.Pattern:
+        return re.compile(_translate(self.pattern) + r"\Z", re.DOTALL)
 
-@dataclass(frozen=True)
+    @functools.cached_property
+    def kind(self) -> str:
+        """Most lines are a name (``build``) or a suffix (``*.pyc``): no regex needed."""
+        if not _WILD.intersection(self.pattern):
+            return "literal"
+        if not self.anchored and self.pattern.startswith("*") and not _WILD.intersection(
+                self.pattern[1:]):
+            return "suffix"
+        return "regex"
+
+    def matches(self, rel: str, name: str) -> bool:
+        target = rel if self.anchored else name
+        if self.kind == "literal":
+            return target == self.pattern
+        if self.kind == "suffix":
+            return target.endswith(self.pattern[1:])
+        return self.regex.match(target) is not None
+
+
 class IgnoreFile:
-    base: str              # the absolute directory the patterns are relative to
-    rules: tuple[Rule, ...]
+    """One file's rules, with a quick test that rules all of them out for most paths."""
+
+    def __init__(self, base: str, rules: tuple[Rule, ...]) -> None:
+        self.base = base
+        self.rules = rules
+        self._names = frozenset(r.pattern for r in rules
+                                if not r.anchored and r.kind == "literal")
+        self._rels = frozenset(r.pattern for r in rules if r.anchored and r.kind == "literal")
+        self._suffixes = tuple(r.pattern[1:] for r in rules if r.kind == "suffix")
+        self._others = tuple(r for r in rules if r.kind == "regex")
+
+    def may_match(self, rel: str, name: str) -> bool:
+        return (name in self._names or rel in self._rels or name.endswith(self._suffixes)
+                or any(r.matches(rel, name) for r in self._others))
 
 
 def parse(text: str, base: str) -> IgnoreFile:
@@ -79,8 +116,7 @@ def compile_rule(line: str) -> Optional[Rule]:
     if not line:
         return None
     anchored = "/" in line
-    line = line.lstrip("/") if anchored else line
-    return Rule(re.compile(_translate(line) + r"\Z", re.DOTALL), negate, dir_only, anchored)
+    return Rule(line.lstrip("/") if anchored else line, negate, dir_only, anchored)
 
 
 def _strip_trailing_spaces(line: str) -> str:
@@ -164,10 +200,10 @@ def ignored(stack: Sequence[IgnoreFile], path: str, is_dir: bool) -> bool:
         if not path.startswith(base):
             continue
         rel = path[len(base):].replace(os.sep, "/")
+        if not ignore.may_match(rel, name):
+            continue
         for rule in ignore.rules:
-            if rule.dir_only and not is_dir:
-                continue
-            if rule.regex.match(rel if rule.anchored else name):
+            if (is_dir or not rule.dir_only) and rule.matches(rel, name):
                 verdict = not rule.negate
     return verdict
 

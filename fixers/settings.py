@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Collection, Sequence
 
 from jaxloop_lint import Config
-from jaxloop_lint.project_config import ProjectConfig, for_path
+from jaxloop_lint.project_config import ProjectConfig, for_child, for_path
 
 
 @dataclass(frozen=True)
@@ -54,4 +54,10 @@ class Resolver:
         """The ``[tool.jaxloop]`` for an absolute ``directory``. Raises ``ConfigError``."""
         if directory not in self._projects:
             self._projects[directory] = for_path(directory)
+        return self._projects[directory]
+
+    def child(self, directory: str, names: Collection[str], parent: str) -> ProjectConfig:
+        """``project(directory)`` when a walk knows its entries and has seen its parent."""
+        if directory not in self._projects:
+            self._projects[directory] = for_child(directory, names, self.project(parent))
         return self._projects[directory]

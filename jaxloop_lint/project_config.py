@@ -31,7 +31,7 @@ import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Collection, Optional
 
 from .catalog import RULES
 from .config import FLAX_API_CHOICES, Config
@@ -135,6 +135,18 @@ def _read_cached(pyproject: str, _mtime_ns: int, _size: int) -> dict:
         raise ConfigError(f"{pyproject}: invalid TOML: {exc}") from None
     except RecursionError:
         raise ConfigError(f"{pyproject}: invalid TOML: nested too deeply") from None
+
+
+def for_child(directory: str, names: Collection[str], parent: ProjectConfig) -> ProjectConfig:
+    """``for_path(directory)`` for a directory whose entries (``names``) are known and whose
+    parent's configuration is ``parent``: what a directory walk needs, without walking up."""
+    if PYPROJECT in names:
+        candidate = Path(directory) / PYPROJECT
+        if candidate.is_file() and _has_table(candidate):
+            return from_table(_read(candidate)["tool"]["jaxloop"], str(candidate))
+    if ".git" in names and os.path.exists(os.path.join(directory, ".git")):
+        return DEFAULT
+    return parent
 
 
 def for_path(path: str) -> ProjectConfig:

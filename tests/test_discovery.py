@@ -33,7 +33,7 @@ def found(root: Path, **filters) -> list[str]:
     os.chdir(root)
     try:
         resolver = Resolver((), (), (), False)
-        files = collect(["."], errors, Filters(**filters), resolver.project)
+        files = collect(["."], errors, Filters(**filters), resolver)
     finally:
         os.chdir(old)
     assert errors == []
