@@ -75,6 +75,10 @@ _NEW_FILE = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | getattr(os, "O_
              | getattr(os, "O_BINARY", 0))
 
 
+_SUPPORTED = (os.open in os.supports_dir_fd and os.stat in os.supports_dir_fd
+              and os.scandir in os.supports_fd and bool(O_NOFOLLOW))
+
+
 class Unusable(Exception):
     """``str()`` says why the cache directory is not used."""
 
@@ -98,15 +102,10 @@ def user_cache_base() -> str:
 
 def project_root(start: str = ".") -> str:
     """The nearest directory at or above ``start`` that holds ``.git``; else ``start``."""
+    from .gitignore import repository_root
+
     here = os.path.realpath(start)
-    d = here
-    while True:
-        if os.path.lexists(os.path.join(d, ".git")):
-            return d
-        parent = os.path.dirname(d)
-        if parent == d:
-            return here
-        d = parent
+    return repository_root(here) or here
 
 
 @dataclass(frozen=True)
@@ -375,6 +374,8 @@ class Cache:
         """The cache at ``where`` (a ``Location`` or a path the user chose), or ``None`` if it
         cannot be used; ``warn(reason)`` hears why when it is not a plain OS error."""
         location = where if isinstance(where, Location) else Location(str(where))
+        if not _SUPPORTED:
+            return None  # no directory file descriptors (Windows): no cache rather than a weak one
         try:
             secret = user_secret()
             fd, parent, _, created = open_dir(location, create=True)
