@@ -292,8 +292,14 @@ def _make_secret(fd: int) -> None:
         os.link(tmp, "secret", src_dir_fd=fd, dst_dir_fd=fd, follow_symlinks=False)
     except FileExistsError:
         pass
+    except OSError:  # a file system without hard links: a rename, which a racing run may undo
+        try:         # (its entries are then misses, no more)
+            os.stat("secret", dir_fd=fd, follow_symlinks=False)
+        except FileNotFoundError:
+            os.rename(tmp, "secret", src_dir_fd=fd, dst_dir_fd=fd)
+            return
     finally:
-        os.unlink(tmp, dir_fd=fd)
+        _unlink(fd, tmp)
 
 
 # ------------------------------------------------------------------------------------------
@@ -419,8 +425,10 @@ class Cache:
 
     def get(self, key: str, path: str) -> Optional[FileResult]:
         """The stored result, or ``None``: missing, forged, damaged, too big, not a file."""
+        if not _valid_key(key):
+            return None
         sub = self._sub(key[:2], create=False)
-        if sub is None or not _valid_key(key):
+        if sub is None:
             return None
         try:
             fd, st = open_regular(key[2:], follow=False, dir_fd=sub)

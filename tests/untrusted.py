@@ -8,7 +8,6 @@ can also be pointed at another checkout of the tool (``cd <old checkout> && pyth
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -60,16 +59,20 @@ def env_for(home: Path, **extra: str) -> dict:
     return env
 
 
-def _limit_memory() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+# The limit is set in the child itself (no preexec_fn: forking a test process that has loaded
+# jax, which runs threads, may deadlock).
+_LIMITED = ("import resource, runpy, sys; "
+            f"resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_LIMIT}, {MEMORY_LIMIT})); "
+            "sys.argv[0] = 'jaxloop-fix'; runpy.run_module('fixers.cli', run_name='__main__')")
 
 
 def jaxloop_fix(*args, cwd: Path, home: Path, timeout: float = 120, limit_memory: bool = False,
                 env: Optional[dict] = None) -> subprocess.CompletedProcess:
     """The CLI in ``cwd``; a hang raises ``subprocess.TimeoutExpired`` (the test fails)."""
-    return subprocess.run([sys.executable, "-m", "fixers.cli", *map(str, args)], cwd=cwd,
+    start = ["-c", _LIMITED] if limit_memory else ["-m", "fixers.cli"]
+    return subprocess.run([sys.executable, *start, *map(str, args)], cwd=cwd,
                           env=env or env_for(home), capture_output=True, text=True,
-                          timeout=timeout, preexec_fn=_limit_memory if limit_memory else None)
+                          timeout=timeout)
 
 
 def assert_clean_exit(proc: subprocess.CompletedProcess) -> None:
