@@ -52,7 +52,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 ENV_DIR = "JAXLOOP_CACHE_DIR"
-IN_TREE_NAME = ".jaxloop_cache"      # what `cache-dir` is usually set to; the walk skips it
 MAX_ENTRY_BYTES = 8 * 1024 * 1024    # one file's result (a diff of a 5 MB module fits)
 MAX_TOTAL_BYTES = 512 * 1024 * 1024  # past this, the least recently used entries go
 MAX_AGE_DAYS = 30                    # entries unused this long go

@@ -149,12 +149,11 @@ a/**/b.py
 [abc]x.py
 [!q]z.py
 \\#hash.py
-trailing\\ 
 sub/deep/
 ?.tmp.py
 **/cache
 nested/*/file.py
-"""
+""" + "trailing\\ \n"  # an escaped trailing space is kept
 
 PATHS = ["x.log", "important.log", "d/x.log", "build", "d/build", "root_only.py",
          "d/root_only.py", "docs/x.py", "docs/d/x.py", "gen/x.py", "d/gen/x.py", "a/b.py",

@@ -113,8 +113,8 @@ def test_ctrl_c_exits_130_with_one_line_and_stops_the_workers(big_tree, tmp_path
     assert wait_for(lambda: not any(alive(w) for w in workers), timeout=10)
 
 
-def test_ctrl_c_in_one_process_exits_130_and_leaves_no_temp_file(tmp_path, capsys,
-                                                                  monkeypatch):
+def test_ctrl_c_in_one_process_exits_130_and_leaves_no_temp_file(
+        tmp_path, capsys, monkeypatch):
     path = tmp_path / "rnn.py"
     path.write_text(RNN_PROGRAM)
 
