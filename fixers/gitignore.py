@@ -18,9 +18,16 @@ Sources: every ``.gitignore`` from the repository's root (the directory holding 
 to the directory being walked, and ``.git/info/exclude``. Outside a repository, only the
 ``.gitignore`` files below the walked directory. Not read: git's global ``core.excludesFile``
 and POSIX character classes such as ``[[:alpha:]]``.
+
+Cost: names and suffixes (most lines) are set lookups; a wildcard pattern is matched one path
+component at a time with fnmatch's regexes, which do not backtrack, so no ``.gitignore`` (it
+comes with the tree under review) can stall the walk. A file is read up to ``MAX_BYTES``, and
+wildcard rules past ``MAX_GLOBS`` in one file are not applied (files they would hide are
+checked).
 """
 from __future__ import annotations
 
+import fnmatch
 import functools
 import os
 import re
@@ -29,10 +36,11 @@ from typing import Optional, Sequence
 
 from jaxloop_lint.files import ReadError, read_regular
 
-MAX_BYTES = 1024 * 1024  # a .gitignore comes with the tree under review: read it bounded
-
+MAX_BYTES = 256 * 1024  # a .gitignore comes with the tree under review: read it bounded
+MAX_GLOBS = 1000        # wildcard rules per file beyond these are not applied (more is checked)
 
 _WILD = frozenset("*?[\\")
+_GLOBSTAR = None  # a "**" component: any number of directories
 
 
 @dataclass(frozen=True)
@@ -43,10 +51,6 @@ class Rule:
     anchored: bool  # matched against the path below the base, else against the name
 
     @functools.cached_property
-    def regex(self) -> re.Pattern:
-        return re.compile(_translate(self.pattern) + r"\Z", re.DOTALL)
-
-    @functools.cached_property
     def kind(self) -> str:
         """Most lines are a name (``build``) or a suffix (``*.pyc``): no regex needed."""
         if not _WILD.intersection(self.pattern):
@@ -54,15 +58,97 @@ class Rule:
         if not self.anchored and self.pattern.startswith("*") and not _WILD.intersection(
                 self.pattern[1:]):
             return "suffix"
-        return "regex"
+        return "glob"
+
+    @functools.cached_property
+    def parts(self) -> tuple[Optional[re.Pattern], ...]:
+        """One regex per path component (``_GLOBSTAR`` for ``**``), each matched against one
+        name only: no pattern can make the matching backtrack across a whole path."""
+        if not self.anchored:
+            return (_component(self.pattern),)
+        return tuple(_GLOBSTAR if part == "**" else _component(part)
+                     for part in self.pattern.split("/"))
 
     def matches(self, rel: str, name: str) -> bool:
-        target = rel if self.anchored else name
         if self.kind == "literal":
-            return target == self.pattern
+            return (rel if self.anchored else name) == self.pattern
         if self.kind == "suffix":
-            return target.endswith(self.pattern[1:])
-        return self.regex.match(target) is not None
+            return name.endswith(self.pattern[1:])
+        if not self.anchored:
+            return self.parts[0].match(name) is not None
+        return _match_parts(self.parts, rel.split("/"))
+
+
+def _component(pattern: str) -> re.Pattern:
+    """A glob for one name: git's escapes and ``[^...]`` turned into fnmatch's spelling, whose
+    regexes do not backtrack (``*a*a*a*b`` on a long name stays fast)."""
+    out = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\" and i + 1 < n:
+            out.append(f"[{pattern[i + 1]}]" if pattern[i + 1] in "*?[" else pattern[i + 1])
+            i += 2
+        elif c == "[":
+            end = _class_end(pattern, i)
+            if end < 0:
+                out.append("[[]")
+                i += 1
+                continue
+            body = pattern[i + 1:end]
+            if body.startswith("^"):
+                body = "!" + body[1:]
+            out.append("[" + re.sub(r"\\(.)", r"\1", body) + "]")
+            i = end + 1
+        else:
+            out.append(c)
+            i += 1
+    return re.compile(fnmatch.translate("".join(out)))
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """The index of the ``]`` closing the class that opens at ``i``, or -1."""
+    j = i + 1
+    if j < len(pattern) and pattern[j] in "!^":
+        j += 1
+    if j < len(pattern) and pattern[j] == "]":
+        j += 1  # a "]" first is a member
+    while j < len(pattern) and pattern[j] != "]":
+        j += 2 if pattern[j] == "\\" else 1
+    return j if j < len(pattern) else -1
+
+
+def _match_parts(parts: tuple[Optional[re.Pattern], ...], names: list[str]) -> bool:
+    """``parts`` against the components of a path, as a set of positions moved along one name
+    at a time: linear in the path. A leading or inner ``**`` matches zero or more directories, a
+    trailing one at least one name ("a/**" is what is inside a, not a)."""
+    last = len(parts)
+
+    def closure(states: set[int]) -> set[int]:
+        todo = list(states)
+        while todo:
+            i = todo.pop()
+            if i < last - 1 and parts[i] is _GLOBSTAR and i + 1 not in states:
+                states.add(i + 1)
+                todo.append(i + 1)
+        return states
+
+    states = closure({0})
+    for name in names:
+        moved: set[int] = set()
+        for i in states:
+            if i == last:
+                continue
+            if parts[i] is _GLOBSTAR:
+                moved.add(i)
+                if i == last - 1:
+                    moved.add(last)
+            elif parts[i].match(name):
+                moved.add(i + 1)
+        if not moved:
+            return False
+        states = closure(moved)
+    return last in states
 
 
 class IgnoreFile:
@@ -70,12 +156,14 @@ class IgnoreFile:
 
     def __init__(self, base: str, rules: tuple[Rule, ...]) -> None:
         self.base = base
-        self.rules = rules
+        globs = [r for r in rules if r.kind == "glob"]
+        too_many = set(map(id, globs[MAX_GLOBS:]))
+        self.rules = tuple(r for r in rules if id(r) not in too_many)
         self._names = frozenset(r.pattern for r in rules
                                 if not r.anchored and r.kind == "literal")
         self._rels = frozenset(r.pattern for r in rules if r.anchored and r.kind == "literal")
         self._suffixes = tuple(r.pattern[1:] for r in rules if r.kind == "suffix")
-        self._others = tuple(r for r in rules if r.kind == "regex")
+        self._others = tuple(globs[:MAX_GLOBS])
 
     def may_match(self, rel: str, name: str) -> bool:
         return (name in self._names or rel in self._rels or name.endswith(self._suffixes)
@@ -124,70 +212,6 @@ def _strip_trailing_spaces(line: str) -> str:
     if stripped.endswith("\\") and len(stripped) < len(line):
         return stripped + " "  # "foo\ " keeps one escaped space
     return stripped
-
-
-def _translate(pattern: str) -> str:
-    """A wildmatch pattern (``*`` and ``?`` stop at ``/``) as a regular expression."""
-    out = []
-    i, n = 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if c == "*":
-            j = i
-            while j < n and pattern[j] == "*":
-                j += 1
-            stars = j - i
-            at_start = i == 0 or pattern[i - 1] == "/"
-            at_end = j == n or pattern[j] == "/"
-            if stars >= 2 and at_start and at_end:
-                if j == n:
-                    out.append(".*")                 # "a/**": everything inside
-                    i = j
-                else:
-                    out.append("(?:.*/)?")           # "**/a", "a/**/b": any directories
-                    i = j + 1
-            else:
-                out.append("[^/]*")
-                i = j
-        elif c == "?":
-            out.append("[^/]")
-            i += 1
-        elif c == "[":
-            cls, i = _bracket(pattern, i)
-            out.append(cls)
-        elif c == "\\" and i + 1 < n:
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-        else:
-            out.append(re.escape(c))
-            i += 1
-    return "".join(out)
-
-
-def _bracket(pattern: str, i: int) -> tuple[str, int]:
-    """``[...]`` starting at ``pattern[i]``: a regex class that never matches ``/``, and the
-    index after it. A ``[`` without its ``]`` is literal."""
-    n = len(pattern)
-    j = i + 1
-    negate = j < n and pattern[j] in "!^"
-    if negate:
-        j += 1
-    members: list[str] = []
-    while j < n and (pattern[j] != "]" or not members):
-        c = pattern[j]
-        if c == "\\" and j + 1 < n:
-            members.append(re.escape(pattern[j + 1]))
-            j += 2
-        elif c == "-" and members and j + 1 < n and pattern[j + 1] != "]":
-            members.append("-")  # a range: the members on each side are its ends
-            j += 1
-        else:
-            members.append(re.escape(c))
-            j += 1
-    if j >= n:
-        return re.escape("["), i + 1
-    body = "".join(members)
-    return (f"[^/{body}]" if negate else f"(?!/)[{body}]"), j + 1
 
 
 def ignored(stack: Sequence[IgnoreFile], path: str, is_dir: bool) -> bool:

@@ -174,3 +174,15 @@ def test_the_matcher_agrees_with_git(tmp_path):
     stack = [gitignore.parse(PATTERNS, str(tmp_path))]
     ours = {p for p in PATHS if gitignore.ignored(stack, str(tmp_path / p), p in dirs)}
     assert ours == by_git and len(by_git) > 10
+
+
+def test_a_hostile_gitignore_does_not_stall_the_walk(repo, tmp_path):
+    """Backtracking regexes took minutes on `**/a/**/a/...` against a deep path; the matcher
+    now goes one path component at a time."""
+    deep = repo.joinpath(*["a"] * 120)
+    put(deep, "c.py")
+    put(repo, "b" * 200 + ".py")
+    (repo / ".gitignore").write_text("/".join(["**", "a"] * 12) + "/b\n"
+                                     + "*a" * 30 + "*b\n" + "x*" * 40 + "\n")
+    proc = jaxloop_fix("--check", ".", cwd=repo, home=tmp_path / "home", timeout=60)
+    assert proc.returncode == 0 and proc.stderr.splitlines()[-2].startswith("2 files")
