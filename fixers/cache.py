@@ -35,7 +35,6 @@ import hmac
 import json
 import os
 import re
-import secrets
 import stat
 import sys
 import time
@@ -285,8 +284,8 @@ def user_secret() -> bytes:
 def _make_secret(fd: int) -> None:
     """Written whole under a random name, then linked into place: a concurrent run sees no
     secret or a complete one, and the first link wins."""
-    tmp = f".secret-{secrets.token_hex(8)}"
-    _new_file(fd, tmp, secrets.token_bytes(32), 0o600)
+    tmp = f".secret-{os.urandom(8).hex()}"
+    _new_file(fd, tmp, os.urandom(32), 0o600)
     try:
         os.link(tmp, "secret", src_dir_fd=fd, dst_dir_fd=fd, follow_symlinks=False)
     except FileExistsError:
@@ -462,7 +461,7 @@ class Cache:
         sub = self._sub(key[:2], create=True)
         if sub is None:
             return
-        tmp = f".tmp-{secrets.token_hex(8)}"
+        tmp = f".tmp-{os.urandom(8).hex()}"  # random: nobody can plant a link there
         try:
             _new_file(sub, tmp, data, 0o600)
             os.replace(tmp, key[2:], src_dir_fd=sub, dst_dir_fd=sub)

@@ -8,10 +8,7 @@ a thread polls for the parent. Either way each worker also checks before every f
 from __future__ import annotations
 
 import os
-import signal
 import sys
-import threading
-import time
 from typing import Optional
 
 _PR_SET_PDEATHSIG = 1
@@ -25,6 +22,8 @@ def bind(parent: int) -> None:
     global _parent
     _parent = parent
     if not _kernel_watches():
+        import threading
+
         threading.Thread(target=_watch, name="jaxloop-lifeline", daemon=True).start()
     check()  # the parent may have died before the kernel was told
 
@@ -40,6 +39,7 @@ def _kernel_watches() -> bool:
         return False
     try:
         import ctypes
+        import signal
 
         libc = ctypes.CDLL(None, use_errno=True)
         return libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
@@ -48,6 +48,8 @@ def _kernel_watches() -> bool:
 
 
 def _watch() -> None:
+    import time
+
     while True:
         time.sleep(_POLL)
         check()
