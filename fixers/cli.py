@@ -34,6 +34,7 @@ through ``printable.py``.
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import sys
 import time
@@ -263,12 +264,17 @@ def _resolver(args: argparse.Namespace) -> Resolver:
     return Resolver(args.select, args.ignore, args.extra_jit_decorators, args.unsafe_fixes)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    try:
-        return _main(argv)
-    except KeyboardInterrupt:  # the workers are stopped already (parallel.py)
-        _write(sys.stderr, "jaxloop-fix: interrupted\n")
-        return EXIT_INTERRUPTED
+def _interruptible(main):
+    """Ctrl-C: one line and exit code 130, never a traceback (the workers are stopped already,
+    by parallel.py)."""
+    @functools.wraps(main)
+    def run(argv: Optional[Sequence[str]] = None) -> int:
+        try:
+            return main(argv)
+        except KeyboardInterrupt:
+            _write(sys.stderr, "jaxloop-fix: interrupted\n")
+            return EXIT_INTERRUPTED
+    return run
 
 
 def _usage_error(parser: argparse.ArgumentParser, message: str) -> int:
@@ -300,14 +306,15 @@ def _clean(args: argparse.Namespace, resolve: Resolver) -> int:
         return EXIT_ERROR
     except (result_cache.Unusable, OSError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        _write(sys.stderr, f"jaxloop-fix: error: {printable(args.cache_dir or location.path)}: "
+        _write(sys.stderr, f"jaxloop-fix: error: {printable(location.path)}: "
                            f"{printable(reason)}\n")
         return EXIT_ERROR
     _write(sys.stderr, printable(done) + "\n")
     return EXIT_CLEAN
 
 
-def _main(argv: Optional[Sequence[str]]) -> int:
+@_interruptible
+def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -320,10 +327,14 @@ def _main(argv: Optional[Sequence[str]]) -> int:
     if not args.paths:
         return _usage_error(parser, "the following arguments are required: PATH")
     if args.paths.count(STDIN) > 1:
-        return _usage_error(parser, "'-' (stdin) can be given only once")
+        parser.print_usage(sys.stderr)
+        _write(sys.stderr, "jaxloop-fix: error: '-' (stdin) can be given only once\n")
+        return EXIT_ERROR
 
     if args.output_format != "text" and not args.check:
-        return _usage_error(parser, "--output-format needs --check")
+        parser.print_usage(sys.stderr)
+        _write(sys.stderr, "jaxloop-fix: error: --output-format needs --check\n")
+        return EXIT_ERROR
 
     start = time.monotonic()
     stdin_to_stdout = STDIN in args.paths and not (args.check or args.diff)
