@@ -82,7 +82,7 @@ class Discovery:
         self.projects = projects
         self.errors = errors
         self.cwd = os.getcwd()
-        self._patterns: dict[Optional[str], tuple] = {}
+        self._patterns: dict[Optional[str], tuple[frozenset, tuple[tuple[str, str], ...]]] = {}
 
     def collect(self, paths: Sequence[str]) -> list[str]:
         files: set[str] = set()
@@ -103,8 +103,9 @@ class Discovery:
 
     # -- excludes --------------------------------------------------------------------------
 
-    def patterns(self, config: ProjectConfig) -> tuple[tuple[str, str], ...]:
-        """(base, pattern) pairs that apply where ``config`` does."""
+    def patterns(self, config: ProjectConfig) -> tuple[frozenset, tuple[tuple[str, str], ...]]:
+        """The excludes that apply where ``config`` does: plain names, and (base, glob)
+        pairs."""
         key = config.source
         if key not in self._patterns:
             root = config.root if config.source else self.cwd
@@ -122,7 +123,8 @@ class Discovery:
             self._patterns[key] = (names, tuple(bp for bp in normal if bp[1] not in names))
         return self._patterns[key]
 
-    def _excluded(self, path: str, patterns) -> bool:
+    def _excluded(self, path: str, patterns: tuple[frozenset, tuple[tuple[str, str], ...]]
+                  ) -> bool:
         name = os.path.basename(path)
         names, others = patterns
         if name in names:  # the usual case: a plain name such as "build"
