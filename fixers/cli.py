@@ -27,7 +27,7 @@ Exit codes:
 The command never exits 0 while a finding remains.
 
 Files run in parallel (``-j N``, default one process per core; ``parallel.py``), unchanged ones
-are answered from the result cache (``--no-cache``; ``cache.py``), and everything is printed
+are answered from the result cache (``--no-cache``; ``cache/``), and everything is printed
 here, in path order, after the workers are done. Names and text from the tree are printed
 through ``printable.py``.
 """

@@ -9,6 +9,7 @@ import pytest
 
 from fixers import apply as fix_apply
 from fixers import cache as result_cache
+from fixers.cache import keys as cache_keys
 from fixers import cli
 from fixers.runner import Options
 
@@ -123,7 +124,7 @@ def test_config_is_part_of_the_key():
 
 
 def test_editing_the_tools_source_changes_every_key(tmp_path, monkeypatch):
-    for package in result_cache._PACKAGES:
+    for package in cache_keys.PACKAGES:
         (tmp_path / package).mkdir()
         (tmp_path / package / "x.py").write_text("A = 1\n")
     before = result_cache.code_fingerprint(tmp_path)
@@ -131,6 +132,9 @@ def test_editing_the_tools_source_changes_every_key(tmp_path, monkeypatch):
     (tmp_path / "jaxloop_lint" / "x.py").write_text("A = 2\n")
     assert result_cache.code_fingerprint(tmp_path) != before
     assert result_cache.code_fingerprint() != before  # the real tree hashes its own files
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert result_cache.code_fingerprint() != result_cache.code_fingerprint(empty)
 
 
 def test_corrupt_entries_are_recomputed(project, cache_dir, capsys):

@@ -475,7 +475,9 @@ def test_clean_refuses_a_directory_that_is_not_a_cache(tree, victim_home):
 def test_the_key_holds_the_libcst_version(monkeypatch):
     from importlib.metadata import version
 
-    assert version("libcst").encode() in result_cache._libcst_version()
+    from fixers.cache import keys
+
+    assert version("libcst").encode() in keys._libcst_version()
     before = result_cache.code_fingerprint()
-    monkeypatch.setattr(result_cache, "_libcst_version", lambda: b"libcst 0.0.1")
+    monkeypatch.setattr(keys, "_libcst_version", lambda: b"libcst 0.0.1")
     assert result_cache.code_fingerprint() != before
