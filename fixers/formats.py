@@ -1,11 +1,13 @@
 """Reports of the findings that remain, for people and for machines: ``--output-format``.
 
-* ``text``: ``path:line:col: CODE message``, as flake8 prints it (``--show-fixes``: with each
+* ``text``: ``path:line:col: CODE message``, as flake8 prints it (with control characters in
+  names and messages escaped, so no file name can forge a line; ``--show-fixes``: with each
   finding's detail indented under it).
 * ``json``: one array of findings, each with its message and detail, its rule's URL, positions
   and, where it has one, its fix: safety, description and the text edit that applies it.
 * ``sarif``: SARIF 2.1.0 (GitHub code scanning and other viewers), with the same fixes.
-* ``github``: GitHub Actions workflow commands, which annotate the lines of a pull request.
+* ``github``: GitHub Actions workflow commands, which annotate the lines of a pull request
+  (escaped as GitHub specifies, and control characters as in ``text``).
 
 Every format takes the same list of ``Finding``; the CLI only picks one. Lines are 1-based
 everywhere here and columns 1-based, counted in characters (Unicode code points); an end
@@ -23,6 +25,7 @@ from jaxloop_lint import Diagnostic, __version__
 from jaxloop_lint.catalog import BY_CODE, RULES, docs_link
 
 from .edits import TextEdit
+from .printable import display_path, printable
 
 FORMATS = ("text", "json", "sarif", "github")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -57,11 +60,14 @@ def _end(d: Diagnostic) -> tuple[int, int]:
 
 
 def text(findings: Sequence[Finding], details: bool = False) -> str:
+    """``path:line:col: CODE message``; the name, message and detail printable
+    (``printable.py``)."""
     out = []
-    for f in findings:
-        out.append(f.diagnostic.format() + "\n")
-        if details and f.diagnostic.detail:
-            out.extend(f"    {line}\n" for line in f.diagnostic.detail.splitlines())
+    for d in (f.diagnostic for f in findings):
+        out.append(f"{display_path(d.path)}:{d.line}:{d.col + 1}: {d.code} "
+                   f"{printable(d.message)}\n")
+        if details and d.detail:
+            out.extend(f"    {printable(line)}\n" for line in d.detail.splitlines())
     return "".join(out)
 
 
@@ -71,10 +77,11 @@ def github(findings: Sequence[Finding]) -> str:
         d = f.diagnostic
         rule = BY_CODE[d.code]
         end_line, end_col = _end(d)
-        props = {"file": d.path, "line": d.line, "col": d.col + 1, "endLine": end_line,
+        props = {"file": printable(d.path), "line": d.line, "col": d.col + 1, "endLine": end_line,
                  "endColumn": end_col, "title": f"{d.code} ({rule.name})"}
         fields = ",".join(f"{k}={_escape(str(v), prop=True)}" for k, v in props.items())
-        out.append(f"::{rule.severity} {fields}::{_escape(d.message)} ({rule.docs_url})\n")
+        out.append(f"::{rule.severity} {fields}::{_escape(printable(d.message))} "
+                   f"({rule.docs_url})\n")
     return "".join(out)
 
 

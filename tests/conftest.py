@@ -79,5 +79,7 @@ def rnn_program() -> str:
 @pytest.fixture(autouse=True)
 def _private_result_cache(tmp_path_factory, monkeypatch):
     """Each test gets its own jaxloop-fix cache, so no result leaks from one test to another
-    (and none into the working tree)."""
+    (and none into the working tree); the run's user cache directory (where the cache's key
+    lives, and the cache when no directory is chosen) is the session's own, never the home's."""
     monkeypatch.setenv("JAXLOOP_CACHE_DIR", str(tmp_path_factory.mktemp("jaxloop_cache")))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from fixers import apply as fix_apply
-from fixers import cli, sources
+from fixers import cli
 from fixers.apply import FileFix
 from jaxloop_lint import Diagnostic, Fix
 from jaxloop_lint.diagnostics import Applicability
@@ -215,14 +215,14 @@ def test_permission_denied_simulated(tmp_path, capsys, monkeypatch):
     """The chmod 000 case above skips for root; this one runs everywhere."""
     bad = put(tmp_path / "bad.py", UNFIXABLE)
     good = put(tmp_path / "good.py", UNFIXABLE)
-    real_open = open
+    real_open = os.open
 
     def guarded_open(file, *args, **kwargs):
         if os.fspath(file) == str(bad):
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(sources, "open", guarded_open, raising=False)
+    monkeypatch.setattr(os, "open", guarded_open)  # every read of a source goes through os.open
     rc, out, err = run(capsys, tmp_path)
     assert rc == 2
     assert f"{bad}: error: cannot read: permission denied" in err
