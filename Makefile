@@ -5,17 +5,22 @@ BIN := $(VENV)/bin
 
 .PHONY: demo test venv clean
 
+# setuptools prints a notice on every editable install of a flat layout ("Editable installation.
+# Please be careful with folders in your working directory with the same name as your package"):
+# information, not a problem here (that folder is the package), so the installs hide it.
+QUIET_EDITABLE := PYTHONWARNINGS="ignore:Editable installation:UserWarning"
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # The demo needs only the runtime dependencies (flake8, libcst); the linter never imports jax.
 $(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+	$(QUIET_EDITABLE) $(BIN)/python -m pip install --quiet -e .
 	touch $@
 
 $(VENV)/.installed-test: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(QUIET_EDITABLE) $(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
 demo: $(VENV)/.installed

@@ -1,8 +1,9 @@
 """``jaxloop-fix``: rewrite the loops jaxloop-lint finds, or report what it would do.
 
 Usage: ``jaxloop-fix [OPTIONS] PATH...``. A PATH is a file, a directory (walked recursively for
-``*.py``; hidden directories and ``.venv``, ``venv``, ``__pycache__``, ``build``, ``dist``,
-``node_modules``, ``site-packages`` are skipped) or ``-`` for stdin.
+``*.py``, leaving out what ``.gitignore``, ``exclude`` and ``extend-exclude`` exclude, hidden
+directories, virtualenvs and caches: ``discovery.py``) or ``-`` for stdin. ``jaxloop-fix
+--clean`` removes the result cache.
 
 Modes:
 
@@ -21,31 +22,35 @@ Exit codes:
 * 2 -- usage error, or at least one file could not be read, decoded, parsed or written (one
   ``path: error: reason`` line each on stderr; the other files are still processed). 2 wins
   over 1.
+* 130 -- interrupted (Ctrl-C): one line, no traceback; workers are stopped.
 
 The command never exits 0 while a finding remains.
 
 Files run in parallel (``-j N``, default one process per core; ``parallel.py``), unchanged ones
-are answered from ``.jaxloop_cache/`` (``--no-cache``; ``cache.py``), and everything is printed
-here, in path order, after the workers are done.
+are answered from the result cache (``--no-cache``; ``cache/``), and everything is printed
+here, in path order, after the workers are done. Names and text from the tree are printed
+through ``printable.py``.
 """
 from __future__ import annotations
 
 import argparse
-import re
+import functools
 import sys
 import time
 from dataclasses import dataclass, field, replace
 from typing import Optional, Sequence, TextIO
 
 from jaxloop_lint import Diagnostic, __version__
+from jaxloop_lint.catalog import code_error
 from jaxloop_lint.diagnostics import Applicability
 from jaxloop_lint.project_config import ConfigError
 
 from . import parallel
-from .cache import Cache, default_directory
-from .discovery import STDIN, collect
+from . import cache as result_cache
+from .discovery import STDIN, Filters, collect
 from .edits import TextEdit
 from .formats import FORMATS, Finding, render
+from .printable import display_path, printable
 from .progress import Progress
 from .runner import CHECK, DIFF, WRITE, FileResult, Options, analyse, unified_diff
 from .settings import Resolver
@@ -55,15 +60,16 @@ from .summary import breakdown, files_line, plural
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
 
 STDIN_NAME = "<stdin>"
-_CODE_PREFIX = re.compile(r"^[A-Z]+[0-9]*$")
 
 EPILOG = """\
 exit codes:
   0  no finding remains (the files were clean, or every finding was fixed)
   1  findings remain: with --check or --diff any finding; otherwise a finding that was not fixed
   2  usage error, or a file could not be read, decoded, parsed or written (2 wins over 1)
+  130  interrupted (Ctrl-C)
 
 A file that cannot be processed is reported as `path: error: reason` on stderr and the run goes
 on with the other files. `-` reads stdin; in the default mode the fixed text is written to stdout.
@@ -71,11 +77,18 @@ on with the other files. `-` reads stdin; in the default mode the fixed text is 
 
 
 def _code_list(value: str) -> tuple[str, ...]:
-    codes = tuple(c.strip().upper() for c in value.split(",") if c.strip())
-    for code in codes:
-        if not _CODE_PREFIX.match(code):
-            raise argparse.ArgumentTypeError(f"not a code or code prefix: {code!r}")
-    return codes
+    """Checked against the catalog after parsing (``_bad_code``), as ``[tool.jaxloop]`` is."""
+    return tuple(c.strip().upper() for c in value.split(",") if c.strip())
+
+
+def _bad_code(args: argparse.Namespace) -> Optional[str]:
+    """The first ``--select`` / ``--ignore`` code that names no rule, as one line."""
+    for option in ("select", "ignore"):
+        for code in getattr(args, option):
+            error = code_error(code)
+            if error is not None:
+                return f"--{option}: {error}"
+    return None
 
 
 def _name_list(value: str) -> tuple[str, ...]:
@@ -98,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Rewrite Python loops in traced JAX code into jax.lax loops "
                     "(the findings of jaxloop-lint that have a fix).",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("paths", nargs="+", metavar="PATH",
+    parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="files or directories (searched for *.py); '-' reads stdin")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true",
@@ -118,14 +131,30 @@ def build_parser() -> argparse.ArgumentParser:
                         help="how --check reports findings: text (default), json or sarif "
                              "(with each fix as an edit), github (Actions annotations)")
     parser.add_argument("--show-fixes", action="store_true",
-                        help="print each applied fix (in --diff mode: each fix the diff makes)")
+                        help="print each applied fix (in --diff mode: each fix the diff makes), "
+                             "and under each finding its detail: why, and the whole fix or "
+                             "the whole reason there is none")
     parser.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
                         help="processes to run (default: one per core)")
+    parser.add_argument("--exclude", type=_name_list, default=None, metavar="PATTERNS",
+                        help="comma-separated globs a directory walk leaves out; replaces "
+                             "exclude in [tool.jaxloop] and the defaults (build, dist, venv, "
+                             "...)")
+    parser.add_argument("--extend-exclude", type=_name_list, default=(), metavar="PATTERNS",
+                        help="comma-separated globs to leave out as well")
+    parser.add_argument("--force-exclude", action="store_true",
+                        help="apply the excludes and .gitignore to files named on the command "
+                             "line too (for pre-commit)")
+    parser.add_argument("--follow-external-symlinks", action="store_true",
+                        help="read symlinks whose target is outside the tree being checked "
+                             "(refused by default)")
     parser.add_argument("--no-cache", action="store_true",
                         help="neither read nor write the result cache")
     parser.add_argument("--cache-dir", metavar="DIR", default=None,
                         help="where cached results live (default: $JAXLOOP_CACHE_DIR, else "
-                             ".jaxloop_cache in the current directory)")
+                             "cache-dir in [tool.jaxloop], else the user's cache directory)")
+    parser.add_argument("--clean", action="store_true",
+                        help="remove the result cache this command would use, and exit")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress and no summary; findings and errors are still printed")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -147,7 +176,7 @@ class Run:
 
     def error(self, path: str, reason: str) -> None:
         self.errors += 1
-        _write(sys.stderr, f"{path}: error: {reason}\n")
+        _write(sys.stderr, f"{display_path(path)}: error: {printable(reason)}\n")
 
     def add(self, result: FileResult) -> None:
         """Print one file's error, diff and applied fixes, and count its findings."""
@@ -166,8 +195,8 @@ class Run:
         if self.args.show_fixes:
             for d in result.applied:
                 description = d.fix.description if d.fix is not None else d.message
-                _write(self.report, f"{d.path}:{d.line}:{d.col + 1}: {d.code} [fixed] "
-                                    f"{description}\n")
+                _write(self.report, f"{display_path(d.path)}:{d.line}:{d.col + 1}: {d.code} "
+                                    f"[fixed] {printable(description)}\n")
 
     def options_for(self, path: str) -> Options:
         """``path``'s options: the command line merged with its [tool.jaxloop]. Raises
@@ -243,15 +272,76 @@ def _resolver(args: argparse.Namespace) -> Resolver:
     return Resolver(args.select, args.ignore, args.extra_jit_decorators, args.unsafe_fixes)
 
 
+def _interruptible(main):
+    """Ctrl-C: one line and exit code 130, never a traceback (the workers are stopped already,
+    by parallel.py)."""
+    @functools.wraps(main)
+    def run(argv: Optional[Sequence[str]] = None) -> int:
+        try:
+            return main(argv)
+        except KeyboardInterrupt:
+            _write(sys.stderr, "jaxloop-fix: interrupted\n")
+            return EXIT_INTERRUPTED
+    return run
+
+
+def _usage_error(parser: argparse.ArgumentParser, message: str) -> int:
+    parser.print_usage(sys.stderr)
+    _write(sys.stderr, f"jaxloop-fix: error: {message}\n")
+    return EXIT_ERROR
+
+
+def _filters(args: argparse.Namespace) -> Filters:
+    return Filters(exclude=args.exclude, extend_exclude=args.extend_exclude,
+                   force_exclude=args.force_exclude,
+                   follow_external_symlinks=args.follow_external_symlinks)
+
+
+def _cache_location(args: argparse.Namespace, resolve: Resolver) -> result_cache.Location:
+    """Raises ``ConfigError``: ``cache-dir`` comes from the current directory's table."""
+    import os
+
+    project = resolve.project(os.getcwd())
+    return result_cache.locate(args.cache_dir, project.cache_dir, project.root)
+
+
+def _clean(args: argparse.Namespace, resolve: Resolver) -> int:
+    try:
+        location = _cache_location(args, resolve)
+        done = result_cache.clean(location)
+    except ConfigError as exc:
+        _write(sys.stderr, f"jaxloop-fix: error: {printable(str(exc))}\n")
+        return EXIT_ERROR
+    except (result_cache.Unusable, OSError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        _write(sys.stderr, f"jaxloop-fix: error: {printable(location.path)}: "
+                           f"{printable(reason)}\n")
+        return EXIT_ERROR
+    _write(sys.stderr, printable(done) + "\n")
+    return EXIT_CLEAN
+
+
+@_interruptible
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error (argparse prints it)
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    if args.clean:
+        if args.paths:
+            return _usage_error(parser, "--clean takes no PATH")
+        return _clean(args, _resolver(args))
+    if not args.paths:
+        return _usage_error(parser, "the following arguments are required: PATH")
     if args.paths.count(STDIN) > 1:
         parser.print_usage(sys.stderr)
         _write(sys.stderr, "jaxloop-fix: error: '-' (stdin) can be given only once\n")
+        return EXIT_ERROR
+
+    bad_code = _bad_code(args)
+    if bad_code is not None:  # a typo must not select nothing and pass
+        _write(sys.stderr, f"jaxloop-fix: error: {bad_code}\n")
         return EXIT_ERROR
 
     if args.output_format != "text" and not args.check:
@@ -265,12 +355,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
               sys.stderr if (args.diff or stdin_to_stdout) else sys.stdout)
 
     path_errors: list[tuple[str, str]] = []
-    files = collect(args.paths, path_errors)
     try:  # a bad [tool.jaxloop] stops the run before any file is touched
+        files = collect(args.paths, path_errors, _filters(args), run.resolve)
         options = {path: run.options_for(path)
                    for path in files + ([STDIN_NAME] if STDIN in args.paths else [])}
+        location = _cache_location(args, run.resolve) if files and not args.no_cache else None
     except ConfigError as exc:
-        _write(sys.stderr, f"jaxloop-fix: error: {exc}\n")
+        _write(sys.stderr, f"jaxloop-fix: error: {printable(str(exc))}\n")
         return EXIT_ERROR
     for path, reason in path_errors:
         run.error(path, reason)
@@ -278,8 +369,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if STDIN in args.paths:
         _process_stdin(run)
     cache = None
-    if files and not args.no_cache:
-        cache = Cache.open(args.cache_dir or default_directory())
+    if location is not None:
+        cache = result_cache.Cache.open(location, warn=None if args.quiet else (
+            lambda reason: _write(sys.stderr, f"warning: {printable(reason)}\n")))
     progress = Progress(sys.stderr, len(files), enabled=not args.quiet)
     try:  # each file with its own options ([tool.jaxloop] of its project, per-file-ignores)
         results = parallel.run(
@@ -288,16 +380,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             on_result=lambda r: progress.update(len(r.remaining) + len(r.applied)))
     finally:
         progress.close()
+    if cache is not None:
+        cache.close()  # prunes old entries when due
     for result in results:  # in path order, whatever order the workers finished in
         run.add(result)
 
     _write(run.report, render(args.output_format,
-                              [Finding(d, run.edits.get(_key(d))) for d in run.remaining]))
+                              [Finding(d, run.edits.get(_key(d))) for d in run.remaining],
+                              details=args.show_fixes))
     if not args.quiet:
         if not files and STDIN not in args.paths and not path_errors:
             _write(sys.stderr, "warning: no Python files found\n")
         for line in run.summary(time.monotonic() - start):
-            _write(sys.stderr, line + "\n")
+            _write(sys.stderr, printable(line) + "\n")
     return run.exit_code()
 
 

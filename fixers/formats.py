@@ -1,10 +1,13 @@
 """Reports of the findings that remain, for people and for machines: ``--output-format``.
 
-* ``text``: ``path:line:col: CODE message``, as flake8 prints it.
-* ``json``: one array of findings, each with its rule's URL, positions and, where it has one,
-  its fix: safety, description and the text edit that applies it.
+* ``text``: ``path:line:col: CODE message``, as flake8 prints it (with control characters in
+  names and messages escaped, so no file name can forge a line; ``--show-fixes``: with each
+  finding's detail indented under it).
+* ``json``: one array of findings, each with its message and detail, its rule's URL, positions
+  and, where it has one, its fix: safety, description and the text edit that applies it.
 * ``sarif``: SARIF 2.1.0 (GitHub code scanning and other viewers), with the same fixes.
-* ``github``: GitHub Actions workflow commands, which annotate the lines of a pull request.
+* ``github``: GitHub Actions workflow commands, which annotate the lines of a pull request
+  (escaped as GitHub specifies, and control characters as in ``text``).
 
 Every format takes the same list of ``Finding``; the CLI only picks one. Lines are 1-based
 everywhere here and columns 1-based, counted in characters (Unicode code points); an end
@@ -19,9 +22,10 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
 from jaxloop_lint import Diagnostic, __version__
-from jaxloop_lint.catalog import BY_CODE, DOCS_SITE, RULES
+from jaxloop_lint.catalog import BY_CODE, RULES, docs_link
 
 from .edits import TextEdit
+from .printable import display_path, printable
 
 FORMATS = ("text", "json", "sarif", "github")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -33,8 +37,11 @@ class Finding:
     edit: Optional[TextEdit] = None    # the fix as an edit (json, sarif); None: none or unknown
 
 
-def render(fmt: str, findings: Sequence[Finding]) -> str:
-    return _RENDERERS[fmt](sorted(findings, key=_order))
+def render(fmt: str, findings: Sequence[Finding], details: bool = False) -> str:
+    """``details``: text also prints each finding's detail, indented under it
+    (``--show-fixes``); json always carries it."""
+    ordered = sorted(findings, key=_order)
+    return text(ordered, details) if fmt == "text" else _RENDERERS[fmt](ordered)
 
 
 def _order(f: Finding) -> tuple:
@@ -52,8 +59,16 @@ def _end(d: Diagnostic) -> tuple[int, int]:
 # text and github
 
 
-def text(findings: Sequence[Finding]) -> str:
-    return "".join(f.diagnostic.format() + "\n" for f in findings)
+def text(findings: Sequence[Finding], details: bool = False) -> str:
+    """``path:line:col: CODE message``; the name, message and detail printable
+    (``printable.py``)."""
+    out = []
+    for d in (f.diagnostic for f in findings):
+        out.append(f"{display_path(d.path)}:{d.line}:{d.col + 1}: {d.code} "
+                   f"{printable(d.message)}\n")
+        if details and d.detail:
+            out.extend(f"    {printable(line)}\n" for line in d.detail.splitlines())
+    return "".join(out)
 
 
 def github(findings: Sequence[Finding]) -> str:
@@ -62,10 +77,11 @@ def github(findings: Sequence[Finding]) -> str:
         d = f.diagnostic
         rule = BY_CODE[d.code]
         end_line, end_col = _end(d)
-        props = {"file": d.path, "line": d.line, "col": d.col + 1, "endLine": end_line,
+        props = {"file": printable(d.path), "line": d.line, "col": d.col + 1, "endLine": end_line,
                  "endColumn": end_col, "title": f"{d.code} ({rule.name})"}
         fields = ",".join(f"{k}={_escape(str(v), prop=True)}" for k, v in props.items())
-        out.append(f"::{rule.severity} {fields}::{_escape(d.message)} ({rule.docs_url})\n")
+        out.append(f"::{rule.severity} {fields}::{_escape(printable(d.message))} "
+                   f"({rule.docs_url})\n")
     return "".join(out)
 
 
@@ -102,7 +118,7 @@ def json_report(findings: Sequence[Finding]) -> str:
                    "edits": [_json_edit(f.edit)] if f.edit is not None else []}
         items.append({
             "code": d.code, "name": rule.name, "severity": rule.severity,
-            "message": d.message, "url": rule.docs_url, "path": d.path,
+            "message": d.message, "detail": d.detail, "url": rule.docs_url, "path": d.path,
             "start": {"line": d.line, "column": d.col + 1},
             "end": {"line": end_line, "column": end_col},
             "fix": fix,
@@ -164,7 +180,7 @@ def sarif(findings: Sequence[Finding]) -> str:
         "$schema": SARIF_SCHEMA, "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "jaxloop-lint", "version": __version__,
-                                "informationUri": DOCS_SITE + "/", "rules": rules}},
+                                "informationUri": docs_link("index"), "rules": rules}},
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],

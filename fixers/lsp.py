@@ -205,7 +205,8 @@ def to_lsp(text: _Text, d: Diagnostic) -> lsp.Diagnostic:
         else (d.line, len(text.lines[d.line - 1].rstrip("\r\n")))
     return lsp.Diagnostic(
         range=lsp.Range(text.position(d.line, d.col), text.position(*end)),
-        message=d.message, source=SOURCE, code=d.code,
+        # The one line, then the detail: editors show the first line in lists, all in the hover.
+        message=f"{d.message}\n{d.detail}" if d.detail else d.message, source=SOURCE, code=d.code,
         code_description=lsp.CodeDescription(href=rule.docs_url),
         severity=lsp.DiagnosticSeverity.Error if rule.raises else lsp.DiagnosticSeverity.Warning)
 

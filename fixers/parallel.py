@@ -2,7 +2,9 @@
 
 Answers from the cache come first (the parent hashes each file; that is cheap); the rest runs in
 this process when it is small, else in a process pool. Workers only compute: they return plain
-``FileResult`` objects and never print, so output is the same for any ``-j``.
+``FileResult`` objects and never print, so output is the same for any ``-j``; only this process
+stores results in the cache. Workers die with this process (``lifeline.py``), and Ctrl-C or an
+error here stops them at once.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import sys
 from typing import Callable, Iterator, Optional, Sequence
 
 from .runner import WRITE, FileResult, Options, PerPath, options_of, process_chunk, process_paths
+from .sources import FileError, read_bytes
 
 # Below this much source the pool's start-up (about 20 ms with fork, 200 ms with spawn per
 # worker) costs more than it saves.
@@ -46,12 +49,15 @@ def run(paths: Sequence[str], options: PerPath, jobs: int, cache=None,
                 on_result(hit)
         else:
             todo.append(path)
+    keyer = cache.keyer if cache is not None else None
     if jobs > 1 and _worth_a_pool(todo):
-        computed = _in_pool(todo, options, jobs, cache, on_result)
+        computed = _in_pool(todo, options, jobs, keyer, on_result)
     else:
-        computed = _here(todo, options, cache, on_result)
+        computed = _here(todo, options, keyer, on_result)
     for result in computed:
         results[result.path] = result
+        if cache is not None and result.cache_key is not None:
+            cache.put(result.cache_key, result)
     return [results[path] for path in paths]
 
 
@@ -59,9 +65,8 @@ def _cached(cache, path: str, options: Options) -> Optional[FileResult]:
     if cache is None:
         return None
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError:
+        data, _ = read_bytes(path)  # a FIFO or /dev/zero is refused here too, without blocking
+    except FileError:
         return None  # the run reports it
     hit = cache.get(cache.key(path, data, options), path)
     if hit is not None and options.mode == WRITE and hit.applied:
@@ -83,8 +88,8 @@ def _worth_a_pool(paths: Sequence[str]) -> bool:
     return False
 
 
-def _here(paths, options, cache, on_result) -> Iterator[FileResult]:
-    for result in process_paths(paths, options, cache):
+def _here(paths, options, keyer, on_result) -> Iterator[FileResult]:
+    for result in process_paths(paths, options, keyer):
         if on_result is not None:
             on_result(result)
         yield result
@@ -99,15 +104,18 @@ def _context():
     return multiprocessing.get_context(method)
 
 
-def _worker_init() -> None:
+def _worker_init(parent: int) -> None:
     import signal
 
-    # Ctrl-C reaches the whole process group: the parent alone handles it, and no worker prints
-    # a traceback.
+    from . import lifeline
+
+    # Ctrl-C reaches the whole process group: the parent alone handles it (and stops the
+    # workers), and no worker prints a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    lifeline.bind(parent)
 
 
-def _in_pool(paths, options, jobs, cache, on_result) -> list[FileResult]:
+def _in_pool(paths, options, jobs, keyer, on_result) -> list[FileResult]:
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     context = _context()
@@ -116,24 +124,39 @@ def _in_pool(paths, options, jobs, cache, on_result) -> list[FileResult]:
     size = max(1, min(_MAX_CHUNK, len(paths) // (jobs * _CHUNKS_PER_WORKER)))
     chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
     out: list[FileResult] = []
-    with ProcessPoolExecutor(min(jobs, len(chunks)), mp_context=context,
-                             initializer=_worker_init) as pool:
-        chunk_of = {pool.submit(process_chunk, chunk, _for_chunk(options, chunk), cache): chunk
+    pool = ProcessPoolExecutor(min(jobs, len(chunks)), mp_context=context,
+                               initializer=_worker_init, initargs=(os.getpid(),))
+    try:
+        chunk_of = {pool.submit(process_chunk, chunk, _for_chunk(options, chunk), keyer): chunk
                     for chunk in chunks}
         pending = set(chunk_of)
-        try:
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    for result in _chunk_results(future, chunk_of[future]):
-                        out.append(result)
-                        if on_result is not None:
-                            on_result(result)
-        except BaseException:  # Ctrl-C or a dead worker: stop the others, then re-raise
-            for future in pending:
-                future.cancel()
-            raise
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                for result in _chunk_results(future, chunk_of[future]):
+                    out.append(result)
+                    if on_result is not None:
+                        on_result(result)
+    except BaseException:  # Ctrl-C or an error here: the workers stop now, not after their chunk
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
     return out
+
+
+def _stop(pool) -> None:
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in workers:
+        try:
+            process.kill()
+        except (OSError, ValueError, AttributeError):
+            pass
+    for process in workers:
+        try:
+            process.join(5)
+        except (OSError, ValueError, AssertionError, AttributeError):
+            pass
 
 
 def _for_chunk(options: PerPath, chunk: Sequence[str]) -> PerPath:

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Optional, Sequenc
 
 from jaxloop_lint import Config, Diagnostic, Fix
 
+from .printable import printable
 from .sources import FileError, Source, read_source, write_source
 
 if TYPE_CHECKING:
-    from .cache import Cache
+    from .cache import Keyer
     from .edits import TextEdit
 
 CHECK, DIFF, WRITE = "check", "diff", "write"
@@ -44,6 +45,7 @@ class FileResult:
     error: Optional[str] = None                                # set: nothing else is
     edits: list[Optional["TextEdit"]] = field(default_factory=list)  # Options.edits: per remaining
     cached: bool = False                                       # answered from the cache
+    cache_key: Optional[str] = None    # set: the main process may store this result under it
 
 
 def without_plans(diags: Sequence[Diagnostic]) -> list[Diagnostic]:
@@ -95,8 +97,9 @@ def _edit_or_none(src: Source, d: Diagnostic) -> Optional["TextEdit"]:
         return None
 
 
-def process_file(path: str, options: Options, cache: Optional["Cache"] = None) -> FileResult:
-    """Read, analyse and (in write mode) rewrite one file; store a deterministic result."""
+def process_file(path: str, options: Options, keyer: Optional["Keyer"] = None) -> FileResult:
+    """Read, analyse and (in write mode) rewrite one file. A deterministic result gets its
+    cache key (the main process stores it: workers never touch the cache)."""
     try:
         src = read_source(path)
     except FileError as exc:
@@ -118,8 +121,8 @@ def process_file(path: str, options: Options, cache: Optional["Cache"] = None) -
             except FileError as exc:
                 return FileResult(path, error=str(exc))
             return result  # the file changed: its old content's entry would never be read
-    if cache is not None:
-        cache.put(cache.key(path, src.data, options), result)
+    if keyer is not None:
+        result.cache_key = keyer.key(path, src.data, options)
     return result
 
 
@@ -138,12 +141,15 @@ def options_of(options: PerPath, path: str) -> Options:
 
 
 def process_paths(paths: Iterable[str], options: PerPath,
-                  cache: Optional["Cache"] = None) -> Iterator[FileResult]:
+                  keyer: Optional["Keyer"] = None) -> Iterator[FileResult]:
+    from .lifeline import check
+
     enabled = gc.isenabled()
     gc.disable()
     try:
         for n, path in enumerate(paths, 1):
-            yield process_file(path, options_of(options, path), cache)
+            check()  # in a worker whose main process is gone: exit, write nothing more
+            yield process_file(path, options_of(options, path), keyer)
             gc.collect(0 if n % _FULL_COLLECT_EVERY else 2)
     finally:
         if enabled:
@@ -151,9 +157,9 @@ def process_paths(paths: Iterable[str], options: PerPath,
 
 
 def process_chunk(paths: Sequence[str], options: PerPath,
-                  cache: Optional["Cache"] = None) -> list[FileResult]:
+                  keyer: Optional["Keyer"] = None) -> list[FileResult]:
     """A worker process's task."""
-    return list(process_paths(paths, options, cache))
+    return list(process_paths(paths, options, keyer))
 
 
 def unified_diff(src: Source, fixed: str) -> str:
@@ -165,12 +171,16 @@ def unified_diff(src: Source, fixed: str) -> str:
     if name.startswith("./"):
         name = name[2:]
     name = name.lstrip("/")
+    old_name, new_name = f"a/{name}", f"b/{name}"
+    if printable(name) != name or '"' in name:  # quoted as git quotes such names
+        old_name, new_name = (f'"{printable(n).replace(chr(34), chr(92) + chr(34))}"'
+                              for n in (old_name, new_name))
     # Lines as Python splits them: str.splitlines would also break at a form feed or \u2028
     # inside a line, and the diff would show (and a patch would make) lines that are not there.
     before = physical_lines(src.original_text())
     after = physical_lines(src.restore_newlines(fixed))
     out = []
-    for line in difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"):
+    for line in difflib.unified_diff(before, after, old_name, new_name):
         out.append(line)
         if not line.endswith("\n"):
             out.append("\n\\ No newline at end of file\n")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Collection, Sequence
 
 from jaxloop_lint import Config
-from jaxloop_lint.project_config import ProjectConfig, for_path
+from jaxloop_lint.project_config import ProjectConfig, for_child, for_path
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,16 @@ class Resolver:
         """Raises ``ConfigError``. ``lookup_from``: where to start looking (stdin: the cwd)."""
         start = os.path.abspath(lookup_from or path)
         directory = start if os.path.isdir(start) else os.path.dirname(start)
+        return merge(self.project(directory), path, **self.overrides)
+
+    def project(self, directory: str) -> ProjectConfig:
+        """The ``[tool.jaxloop]`` for an absolute ``directory``. Raises ``ConfigError``."""
         if directory not in self._projects:
             self._projects[directory] = for_path(directory)
-        return merge(self._projects[directory], path, **self.overrides)
+        return self._projects[directory]
+
+    def child(self, directory: str, names: Collection[str], parent: str) -> ProjectConfig:
+        """``project(directory)`` when a walk knows its entries and has seen its parent."""
+        if directory not in self._projects:
+            self._projects[directory] = for_child(directory, names, self.project(parent))
+        return self._projects[directory]

@@ -10,6 +10,9 @@ import tokenize
 from dataclasses import dataclass
 from typing import Optional
 
+from jaxloop_lint.files import (O_NOFOLLOW, ReadError, open_regular, os_reason, read_fd,
+                                read_regular)
+
 
 class FileError(Exception):
     """A file could not be processed; ``str()`` is the reason shown after ``path: error:``."""
@@ -87,55 +90,85 @@ def _with_endings(old: str, endings: list[str], new: str) -> str:
     return "".join(out[:-1])  # the last piece follows the last line ending: it has none
 
 
-def os_reason(exc: OSError) -> str:
-    return (exc.strerror or str(exc)).lower()
+# A source file larger than this is refused: no real module comes near it, and analysing one
+# would take minutes (a committed link to /dev/zero is caught earlier: not a regular file).
+MAX_SOURCE_BYTES = 16 * 1024 * 1024
+
+
+def read_bytes(path: str) -> tuple[bytes, os.stat_result]:
+    """A source file's bytes and ``fstat``, read without blocking and with a size cap: FIFOs,
+    devices, sockets and directories are refused before anything is read. Raises
+    ``FileError``."""
+    try:
+        return read_regular(path, MAX_SOURCE_BYTES)
+    except ReadError as exc:
+        raise FileError(str(exc)) from None
 
 
 def read_source(path: str) -> Source:
     """Read a file for fixing. Raises ``FileError``."""
-    try:
-        with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if stat.S_ISDIR(st.st_mode):
-                raise FileError("is a directory")
-            if not stat.S_ISREG(st.st_mode):
-                raise FileError("not a regular file")
-            data = fh.read()
-    except FileNotFoundError:
-        raise FileError("no such file or directory") from None
-    except IsADirectoryError:
-        raise FileError("is a directory") from None
-    except PermissionError:
-        raise FileError("cannot read: permission denied") from None
-    except OSError as exc:
-        raise FileError(f"cannot read: {os_reason(exc)}") from None
+    data, st = read_bytes(path)
     return from_bytes(path, data, st)
+
+
+class _KeepInode(Exception):
+    """A new file could not take the old one's owner or group: write through the old inode."""
+
+
+def _same_file(src: Source, fd: int) -> bool:
+    """``fd`` is the inode ``src`` was read from, with the bytes it had then."""
+    assert src.st is not None
+    try:
+        st = os.fstat(fd)
+        if (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size) != (
+                src.st.st_dev, src.st.st_ino, src.st.st_mtime_ns, src.st.st_size):
+            return False
+        os.lseek(fd, 0, os.SEEK_SET)
+        return read_fd(fd, MAX_SOURCE_BYTES, st) == src.data
+    except (OSError, ReadError):
+        return False
 
 
 def _unchanged_since_read(src: Source, target: str) -> bool:
     try:
-        st = os.stat(target)
-        with open(target, "rb") as fh:
-            data = fh.read()
-    except OSError:
-        return False
-    assert src.st is not None
-    return (st.st_mtime_ns, st.st_size) == (src.st.st_mtime_ns, src.st.st_size) \
-        and data == src.data
+        fd, _ = open_regular(target, follow=False)
+    except ReadError:
+        return False  # deleted, or replaced by a directory or a link
+    try:
+        return _same_file(src, fd)
+    finally:
+        os.close(fd)
 
 
 def write_source(src: Source, fixed: str) -> None:
-    """Replace the file atomically with ``fixed``. Raises ``FileError``."""
-    import tempfile
+    """Write ``fixed`` over the file. Raises ``FileError``.
 
+    Normally atomic: a new file with the old one's mode, owner and group replaces it. A file
+    with several hard links, or whose owner or group a new file cannot take (another user's
+    file this user may write), is written in place through its own inode instead, so every link
+    sees the fix and the owner stays; that write is not atomic."""
     payload = src.encode(fixed)
     target = os.path.realpath(src.path)  # replace a symlink's target, not the link
     if not os.path.lexists(target):
         raise FileError("changed while fixing; not written")  # deleted since it was read
     if not os.access(target, os.W_OK):
         raise FileError("file is not writable; not written")
-    directory = os.path.dirname(target) or "."
+    assert src.st is not None
+    if src.st.st_nlink > 1:
+        _write_in_place(src, target, payload)
+        return
     try:
+        _replace(src, target, payload)
+    except _KeepInode:
+        _write_in_place(src, target, payload)
+
+
+def _replace(src: Source, target: str, payload: bytes) -> None:
+    import tempfile
+
+    assert src.st is not None
+    directory = os.path.dirname(target) or "."
+    try:  # O_EXCL and a random name: a planted link is never followed
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(target)}.",
                                    suffix=".jaxloop-fix.tmp")
     except OSError as exc:
@@ -145,9 +178,14 @@ def write_source(src: Source, fixed: str) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
-            os.fsync(fh.fileno())
-        assert src.st is not None
-        os.chmod(tmp, stat.S_IMODE(src.st.st_mode))
+            mine = os.fstat(fh.fileno())
+            if (mine.st_uid, mine.st_gid) != (src.st.st_uid, src.st.st_gid):
+                try:
+                    os.fchown(fh.fileno(), src.st.st_uid, src.st.st_gid)
+                except PermissionError:
+                    raise _KeepInode from None
+            os.fchmod(fh.fileno(), stat.S_IMODE(src.st.st_mode))  # after chown, which clears
+            os.fsync(fh.fileno())                                # set-user-ID bits
         if not _unchanged_since_read(src, target):
             raise FileError("changed while fixing; not written")
         os.replace(tmp, target)
@@ -157,6 +195,26 @@ def write_source(src: Source, fixed: str) -> None:
     finally:  # also on KeyboardInterrupt: no temp file is left behind
         if not replaced:
             remove_quietly(tmp)
+
+
+def _write_in_place(src: Source, target: str, payload: bytes) -> None:
+    flags = os.O_RDWR | O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(target, flags)
+    except OSError:
+        raise FileError("changed while fixing; not written") from None
+    try:
+        if not _same_file(src, fd):
+            raise FileError("changed while fixing; not written")
+        view, done = memoryview(payload), 0
+        while done < len(payload):
+            done += os.pwrite(fd, view[done:], done)
+        os.ftruncate(fd, len(payload))
+        os.fsync(fd)
+    except OSError as exc:
+        raise FileError(f"cannot write: {os_reason(exc)}") from None
+    finally:
+        os.close(fd)
 
 
 def remove_quietly(path: str) -> None:

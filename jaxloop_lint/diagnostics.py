@@ -33,6 +33,10 @@ class Diagnostic:
     end_line: Optional[int] = None
     end_col: Optional[int] = None
     fix: Optional[Fix] = None
+    # The rest of the explanation, for the reader who asks (--show-fixes, JSON, the editor's
+    # hover): the rule's detail, then the fix's whole description or the whole reason there is
+    # none. ``message`` stays one short line, which flake8 prints.
+    detail: str = field(default="", compare=False)
 
     def format(self) -> str:
         """``path:line:col: CODE message`` with a 1-based column, as flake8 prints it."""

@@ -55,9 +55,9 @@ class JaxLoopChecker:
         cls.flax_api = getattr(options, "jaxloop_flax_api", None)
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        # Files that never mention jax cost one substring scan per line.
-        if not any(might_use_jax(line) for line in self.lines):
-            return
+        # Files that never mention jax (nor a configured jit-like decorator) cost one substring
+        # scan per line and the lookup of their [tool.jaxloop].
+        jaxy = any(might_use_jax(line) for line in self.lines)
         try:
             project = for_path(self.filename)
         except ConfigError as exc:  # flake8 stops with "There was a critical error ...: <exc>"
@@ -66,6 +66,9 @@ class JaxLoopChecker:
             extra_jit_decorators=(self.extra_jit_decorators if self.extra_jit_decorators
                                   is not None else project.extra_jit_decorators),
             flax_api=self.flax_api or project.flax_api)
+        if not jaxy and not any(might_use_jax(line, config.extra_jit_decorators)
+                                for line in self.lines):
+            return
         try:
             diagnostics = lint_tree(self.tree, self.lines, self.filename, config)
         except SourceError:

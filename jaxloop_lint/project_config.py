@@ -13,6 +13,10 @@ Keys (all optional)::
     extra-jit-decorators = ["mypkg.compile.my_jit"]
     flax-api = "auto"                     # "auto" | "current" | "legacy"
     unsafe-fixes = false                  # let jaxloop-fix apply unsafe fixes too
+    exclude = ["build", "dist"]           # jaxloop-fix's directory walk: replaces the defaults
+    extend-exclude = ["generated/*.py"]   # ... or adds to them
+    force-exclude = false                 # also exclude files named on the command line
+    cache-dir = ".jaxloop_cache"          # jaxloop-fix's cache, inside this directory
 
     [tool.jaxloop.per-file-ignores]
     "tests/*" = ["JXL1"]                  # glob relative to this pyproject.toml's directory
@@ -27,10 +31,11 @@ import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Collection, Optional
 
-from .catalog import RULES
+from .catalog import code_error
 from .config import FLAX_API_CHOICES, Config
+from .files import ReadError, os_reason, read_regular
 
 try:
     import tomllib
@@ -53,6 +58,10 @@ class ProjectConfig:
     extra_jit_decorators: tuple[str, ...] = ()
     flax_api: str = "auto"
     unsafe_fixes: bool = False
+    exclude: Optional[tuple[str, ...]] = None      # None: the walk's defaults
+    extend_exclude: tuple[str, ...] = ()
+    force_exclude: bool = False
+    cache_dir: Optional[str] = None                # relative to root, never outside it
     root: str = field(default=".", compare=False)  # directory per-file-ignores globs are under
 
     def core_config(self) -> Config:
@@ -99,8 +108,16 @@ def _has_table(pyproject: Path) -> bool:
     return "jaxloop" in _read(pyproject).get("tool", {})
 
 
+# pyproject.toml comes with the code under review: read it like any untrusted file (no FIFO,
+# device or unbounded read), and turn every way TOML parsing can fail into one ConfigError.
+MAX_PYPROJECT_BYTES = 4 * 1024 * 1024
+
+
 def _read(pyproject: Path) -> dict:
-    st = pyproject.stat()
+    try:
+        st = pyproject.stat()
+    except OSError as exc:
+        raise ConfigError(f"{pyproject}: cannot read: {os_reason(exc)}") from None
     return _read_cached(str(pyproject), st.st_mtime_ns, st.st_size)
 
 
@@ -108,12 +125,28 @@ def _read(pyproject: Path) -> dict:
 def _read_cached(pyproject: str, _mtime_ns: int, _size: int) -> dict:
     """Parsed once per version of the file (the editor server sees edits to it)."""
     try:
-        with open(pyproject, "rb") as fh:
-            return tomllib.load(fh)
+        data, _ = read_regular(pyproject, MAX_PYPROJECT_BYTES)
+        return tomllib.loads(data.decode("utf-8"))
+    except ReadError as exc:
+        raise ConfigError(f"{pyproject}: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{pyproject}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{pyproject}: invalid TOML: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(f"{pyproject}: cannot read: {exc.strerror or exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{pyproject}: invalid TOML: nested too deeply") from None
+
+
+def for_child(directory: str, names: Collection[str], parent: ProjectConfig) -> ProjectConfig:
+    """``for_path(directory)`` for a directory whose entries (``names``) are known and whose
+    parent's configuration is ``parent``: what a directory walk needs, without walking up."""
+    if PYPROJECT in names:
+        candidate = Path(directory) / PYPROJECT
+        if candidate.is_file() and _has_table(candidate):
+            return from_table(_read(candidate)["tool"]["jaxloop"], str(candidate))
+    if ".git" in names and os.path.exists(os.path.join(directory, ".git")):
+        return DEFAULT
+    return parent
 
 
 def for_path(path: str) -> ProjectConfig:
@@ -149,9 +182,9 @@ def from_table(table: Any, source: str) -> ProjectConfig:
 def _codes(value: Any, key: str, fail) -> tuple[str, ...]:
     strings = _strings(value, key, fail)
     for code in strings:
-        if not any(rule.code.startswith(code) for rule in RULES) or not code.startswith("JXL"):
-            raise fail(key, f"{code!r} is not a jaxloop-lint code or code prefix "
-                            "(JXL, JXL1, JXL101, ...)")
+        error = code_error(code)
+        if error is not None:
+            raise fail(key, error)
     return strings
 
 
@@ -187,6 +220,26 @@ def _kind(value: Any) -> str:
             int: "an integer", float: "a number"}.get(type(value), type(value).__name__)
 
 
+def _inside(value: Any, key: str, fail) -> str:
+    """A directory below this pyproject.toml's: the table comes with the code under review, so
+    it may not send jaxloop-fix's writes anywhere else."""
+    if not isinstance(value, str) or not value.strip():
+        raise fail(key, f"must be a directory name, not {_kind(value)}")
+    parts = value.replace("\\", "/").split("/")
+    if value.startswith(("/", "~")) or os.path.isabs(value) or ".." in parts or ":" in value:
+        raise fail(key, f"{value!r} must be a relative path inside the project (no '..')")
+    inside = "/".join(p for p in parts if p not in ("", "."))
+    if not inside:
+        raise fail(key, f"{value!r} must name a directory below the project's")
+    return inside
+
+
+def _globs(value: Any, key: str, fail) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise fail(key, f"must be a list of strings, not {_kind(value)}")
+    return tuple(v.strip() for v in value if v.strip())
+
+
 _KEYS = {
     "select": _codes,
     "ignore": _codes,
@@ -194,4 +247,8 @@ _KEYS = {
     "extra-jit-decorators": _strings,
     "flax-api": _flax_api,
     "unsafe-fixes": _bool,
+    "exclude": _globs,
+    "extend-exclude": _globs,
+    "force-exclude": _bool,
+    "cache-dir": _inside,
 }

@@ -6,6 +6,8 @@ rewrite code. If it applies no (safe) fix to ``RNN_PROGRAM`` they fail: they nev
 from __future__ import annotations
 
 import functools
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -60,6 +62,15 @@ def pytest_runtest_setup(item):
         pytest.fail("fix_source applies no safe fix to the RNN reference program")
 
 
+def installed(name: str) -> str:
+    """The path of one of this environment's commands (``jaxloop-fix``), for tests that run it
+    as a user does; the test skips where the package is not installed."""
+    path = Path(sys.executable).parent / name
+    if not path.exists():
+        pytest.skip(f"{name} is not installed in this environment (pip install -e .)")
+    return str(path)
+
+
 @pytest.fixture
 def rnn_program() -> str:
     return RNN_PROGRAM
@@ -68,5 +79,7 @@ def rnn_program() -> str:
 @pytest.fixture(autouse=True)
 def _private_result_cache(tmp_path_factory, monkeypatch):
     """Each test gets its own jaxloop-fix cache, so no result leaks from one test to another
-    (and none into the working tree)."""
+    (and none into the working tree); the run's user cache directory (where the cache's key
+    lives, and the cache when no directory is chosen) is the session's own, never the home's."""
     monkeypatch.setenv("JAXLOOP_CACHE_DIR", str(tmp_path_factory.mktemp("jaxloop_cache")))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))

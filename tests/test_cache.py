@@ -9,6 +9,7 @@ import pytest
 
 from fixers import apply as fix_apply
 from fixers import cache as result_cache
+from fixers.cache import keys as cache_keys
 from fixers import cli
 from fixers.runner import Options
 
@@ -77,11 +78,22 @@ def test_the_cache_dir_ignores_itself(project, cache_dir, capsys):
         "Signature: 8a477f597d28d172789f06886806bc55")
 
 
-def test_default_location_is_the_current_directory(project, tmp_path, capsys, monkeypatch):
+def entries(cache_dir: Path) -> list[Path]:
+    return [p for p in (cache_dir / "entries").glob("*/*") if not p.name.startswith(".")]
+
+
+def test_default_location_is_the_users_cache_directory(project, tmp_path, capsys,
+                                                       monkeypatch):
+    """Out of the tree (a pull request cannot ship entries), one directory per project."""
     monkeypatch.delenv("JAXLOOP_CACHE_DIR")
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(project)  # below the project's root
     run(capsys, "--check", project)
-    assert (tmp_path / ".jaxloop_cache" / ".gitignore").exists()
+    assert not (project / ".jaxloop_cache").exists() and not (tmp_path / ".jaxloop_cache").exists()
+    [here] = (tmp_path / "xdg" / "jaxloop-lint" / "projects").iterdir()
+    assert here.name.startswith(f"{tmp_path.name}-") and len(entries(here)) == 3
+    assert (tmp_path / "xdg" / "jaxloop-lint" / "secret").stat().st_mode & 0o777 == 0o600
     run(capsys, "--check", "--cache-dir", tmp_path / "elsewhere", project)
     assert (tmp_path / "elsewhere" / ".gitignore").exists()
 
@@ -112,7 +124,7 @@ def test_config_is_part_of_the_key():
 
 
 def test_editing_the_tools_source_changes_every_key(tmp_path, monkeypatch):
-    for package in result_cache._PACKAGES:
+    for package in cache_keys.PACKAGES:
         (tmp_path / package).mkdir()
         (tmp_path / package / "x.py").write_text("A = 1\n")
     before = result_cache.code_fingerprint(tmp_path)
@@ -120,13 +132,16 @@ def test_editing_the_tools_source_changes_every_key(tmp_path, monkeypatch):
     (tmp_path / "jaxloop_lint" / "x.py").write_text("A = 2\n")
     assert result_cache.code_fingerprint(tmp_path) != before
     assert result_cache.code_fingerprint() != before  # the real tree hashes its own files
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert result_cache.code_fingerprint() != result_cache.code_fingerprint(empty)
 
 
 def test_corrupt_entries_are_recomputed(project, cache_dir, capsys):
     first = run(capsys, "--check", project)
-    entries = [p for p in cache_dir.rglob("*.json")]
-    assert len(entries) == 3
-    for i, entry in enumerate(entries):
+    found = entries(cache_dir)
+    assert len(found) == 3
+    for i, entry in enumerate(found):
         entry.write_bytes([b"", b"{not json", b'{"remaining": [["JXL1"]]}'][i])
     second = run(capsys, "--check", project)
     assert second[:2] == first[:2] and from_cache(second[2]) == 0
@@ -207,7 +222,7 @@ def test_concurrent_runs_share_one_cache_safely(tmp_path, cache_dir):
         out, err = proc.communicate(timeout=300)
         assert (proc.returncode, out) == (reference.returncode, reference.stdout)
         assert err.splitlines()[-1] == reference.stderr.splitlines()[-1]
-    assert not list(cache_dir.rglob("*.tmp"))
+    assert not list(cache_dir.rglob(".tmp-*"))
     warm = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
     assert warm.stdout == reference.stdout and from_cache(warm.stderr) == 40
 

@@ -39,4 +39,4 @@ def test_every_code_has_a_docs_page_with_the_sections():
         for section in sections:
             assert section in text, f"{page}: no '{section}'"
         assert (ROOT / rule.docs_path) == page
-        assert rule.docs_url.endswith(f"/rules/{rule.code}/")
+        assert rule.docs_url.endswith((f"/rules/{rule.code}/", f"/rules/{rule.code}.md"))

@@ -59,11 +59,20 @@ class Program:
         return {(d.code, d.line) for d in self.diagnostics}
 
     def message(self, code: str, snippet: str) -> str:
+        """What the tool says about the finding: its one line and its detail (the remedies)."""
+        d = self.diagnostic(code, snippet)
+        return f"{d.message}\n{d.detail}"
+
+    def headline(self, code: str, snippet: str) -> str:
+        """The one line flake8 prints: what happens ("unrolls", "raises ...") must be in it."""
+        return self.diagnostic(code, snippet).message
+
+    def diagnostic(self, code: str, snippet: str):
         line = self.line_of(snippet)
-        msgs = [d.message for d in self.diagnostics if d.code == code and d.line == line]
-        assert msgs, (f"{code} did not fire on line {line} ({snippet!r}); "
+        hits = [d for d in self.diagnostics if d.code == code and d.line == line]
+        assert hits, (f"{code} did not fire on line {line} ({snippet!r}); "
                       f"findings: {sorted(self.findings())}\n{self.source}")
-        return msgs[0]
+        return hits[0]
 
     def assert_findings(self, *expected: tuple[str, str]) -> None:
         """Exactly these (code, line-snippet) findings: the fixed variants stay quiet."""
@@ -168,7 +177,7 @@ def test_jxl101_for_over_traced_array_unrolls(loop_program):
     msg = p.message("JXL101", "for x in xs:")
     assert_unrolls(p.rnn_for, rnn_args)
     # "unrolls {trips} times": the expression the message names is the trip count.
-    trips = re.search(r"unrolls (.+?) times", msg).group(1)
+    trips = re.search(r"unrolls (.+?) times", p.headline("JXL101", "for x in xs:")).group(1)
     for t in (4, 7):
         assert eval(trips, {"xs": np.zeros((t, 3))}) == t, msg
     # "use jax.lax.scan over it": constant size, same result.
@@ -182,7 +191,8 @@ def test_jxl102_range_over_shape_unrolls(loop_program):
     p = loop_program
     msg = p.message("JXL102", "for t in range(xs.shape[0]):")
     assert_unrolls(p.rnn_range, rnn_args)
-    bound = re.search(r"unrolls (.+?) times", msg).group(1)
+    bound = re.search(r"unrolls (.+?) times",
+                      p.headline("JXL102", "for t in range(xs.shape[0]):")).group(1)
     assert eval(bound, {"xs": np.zeros((9, 3))}) == 9, msg
     assert "jax.lax.scan" in msg and "jax.lax.fori_loop" in msg
     assert_constant_size(p.rnn_scan, rnn_args)
@@ -228,14 +238,14 @@ def test_jxl103_range_over_traced_int_raises(tmp_path):
     line = p.source.splitlines().index("    for _ in range(n):") + 1
     hits = [d for d in p.diagnostics if d.code == "JXL103" and d.line == line]
     assert hits, f"JXL103 did not fire on line {line}: {sorted(p.findings())}"
-    msg = hits[0].message
+    msg = f"{hits[0].message}\n{hits[0].detail}"
     assert {(d.code, d.line) for d in p.diagnostics} == {("JXL103", line)}, (
         "the static and fori_loop versions must stay quiet")
     assert "`n`" in msg
 
     with pytest.raises(jax.errors.TracerIntegerConversionError) as info:
         p.iterate(jnp.float32(1.0), 3)
-    assert type(info.value).__name__ in msg
+    assert type(info.value).__name__ in hits[0].message
     # The two fixes the message offers both work and agree with plain Python.
     expected = 1.0
     for _ in range(3):
@@ -278,7 +288,7 @@ def test_jxl104_while_on_traced_condition_raises(tmp_path):
     p.assert_findings(("JXL104", "while err > 1e-4:"))
     with pytest.raises(jax.errors.TracerBoolConversionError) as info:
         p.newton_sqrt(jnp.float32(2.0))
-    assert type(info.value).__name__ in msg
+    assert type(info.value).__name__ in p.headline("JXL104", "while err > 1e-4:")
     assert "jax.lax.while_loop" in msg
     with jax.disable_jit():
         reference = p.newton_sqrt(jnp.float32(2.0))
@@ -410,7 +420,8 @@ def test_jxl203_outer_state_is_written_once_and_leaks(tmp_path):
     p.assert_findings(("JXL203", "outs.append(2.0 * x)"), ("JXL203", "n = n + 1"))
     xs = jnp.arange(5.0)
 
-    # "the body is traced once, so this runs once (not per step)"
+    # "runs once at trace time, not once per step"
+    assert "runs once at trace time" in p.headline("JXL203", "outs.append(2.0 * x)")
     c, outs = p.collect(xs)
     assert float(c) == 10.0
     assert len(outs) == 1
@@ -459,7 +470,8 @@ def test_jxl204_item_assignment_raises_and_the_suggested_rewrite_works(tmp_path)
                 with pytest.raises(TypeError) as info:
                     call()
                 assert "immutable" in str(info.value)
-    assert "TypeError" in msg_set and "TypeError" in msg_add
+    assert "raises TypeError" in p.headline("JXL204", "x[0] = 5.0")
+    assert "raises TypeError" in p.headline("JXL204", "z[i] += 1.0")
 
     # Apply the rewrite the message spells out ("write `x = x.at[0].set(5.0)`") and run it.
     fixed = p.source
@@ -472,6 +484,79 @@ def test_jxl204_item_assignment_raises_and_the_suggested_rewrite_works(tmp_path)
     np.testing.assert_array_equal(q.bump(1), [0.0, 1.0, 0.0])
     with jax.disable_jit():
         np.testing.assert_array_equal(q.bump(2), [0.0, 0.0, 1.0])
+
+
+ARGUMENT_WRITES = """
+import jax
+import jax.numpy as jnp
+
+
+@jax.jit
+def rebound(probs, banned):
+    probs = jnp.exp(probs - probs.max())
+    probs[banned] = 0.0
+    return probs
+
+
+@jax.jit
+def annotated(probs: jax.Array, banned):
+    probs[banned] = 0.0
+    return probs
+
+
+@jax.jit
+def reshaped(probs, banned):
+    probs = probs.reshape(-1)
+    probs[banned] = 0.0
+    return probs
+
+
+@jax.jit
+def sometimes(probs, banned, flag):
+    if flag:
+        probs = probs * 2.0
+    probs[banned] = 0.0
+    return probs
+
+
+@jax.jit
+def sliced(probs, banned):
+    view = probs[1:]
+    view[banned] = 0.0
+    return view
+"""
+
+
+@pytest.mark.parametrize("name, flags", [
+    ("rebound", [()]), ("annotated", [()]), ("reshaped", [()]), ("sometimes", [(0,), (1,)]),
+    ("sliced", [()]),
+])
+def test_jxl204_argument_notes_say_what_numpy_does(tmp_path, name, flags):
+    """The fix's unsafe note about the caller's array is true: the original run with numpy (the
+    in-place semantics it was written for) updates the caller's array exactly when the note
+    says it does ("is an argument"), possibly when it says "may", and never without a note
+    (``probs`` rebound to a new array before the write once drew "is an argument")."""
+    p = Program(tmp_path, ARGUMENT_WRITES)
+    [d] = [d for d in p.diagnostics if d.code == "JXL204"
+           and p.line_of(f"def {name}(") < d.line <= p.line_of(f"def {name}(") + 4]
+    numpy_src = p.source.replace("import jax.numpy as jnp", "import numpy as jnp").replace(
+        "@jax.jit\n", "").replace("jax.Array", "object")
+    scope: dict = {}
+    exec(compile(numpy_src, "numpy_version", "exec"), scope)
+    updated = []
+    for extra in flags:
+        caller = np.arange(1.0, 5.0)
+        scope[name](caller, 1, *extra)
+        updated.append(not np.array_equal(caller, np.arange(1.0, 5.0)))
+    description = d.fix.description
+    if all(updated):
+        assert "is an argument" in description or "may still hold" in description, description
+    elif any(updated):
+        assert "may still hold" in description, description
+    else:
+        assert "argument" not in description, description
+    if "is an argument" in description:
+        assert all(updated)
 
 
 # --- JXL301 / JXL302: nnx Variables in lax bodies ------------------------------------------
@@ -578,7 +663,8 @@ def test_jxl302_variable_mutation_in_lax_body_raises(nnx_program):
     assert int(counter.count[...]) == 0
     with pytest.raises(flax.errors.TraceContextError):
         nnx.jit(lambda m, h: m(h))(counter, jnp.float32(1.0))
-    assert f"flax.errors.{type(info.value).__name__}" in msg
+    assert f"raises flax.errors.{type(info.value).__name__}" in p.headline(
+        "JXL302", "self.count[...] += 1")
     # Fix 1, "carry its value through the loop and write it back after".
     fixed = p.Counter()
     assert float(fixed.carried(jnp.float32(1.0))) == 1.0 / 16

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from fixers import apply as fix_apply
-from fixers import cli, sources
+from fixers import cli
 from fixers.apply import FileFix
 from jaxloop_lint import Diagnostic, Fix
 from jaxloop_lint.diagnostics import Applicability
@@ -215,14 +215,14 @@ def test_permission_denied_simulated(tmp_path, capsys, monkeypatch):
     """The chmod 000 case above skips for root; this one runs everywhere."""
     bad = put(tmp_path / "bad.py", UNFIXABLE)
     good = put(tmp_path / "good.py", UNFIXABLE)
-    real_open = open
+    real_open = os.open
 
     def guarded_open(file, *args, **kwargs):
         if os.fspath(file) == str(bad):
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(sources, "open", guarded_open, raising=False)
+    monkeypatch.setattr(os, "open", guarded_open)  # every read of a source goes through os.open
     rc, out, err = run(capsys, tmp_path)
     assert rc == 2
     assert f"{bad}: error: cannot read: permission denied" in err
@@ -251,13 +251,37 @@ def test_every_bad_file_gets_its_own_line(tmp_path, capsys):
 @pytest.mark.parametrize("argv", [
     [],                                 # no PATH
     ["--check", "--diff", "x.py"],      # exclusive modes
-    ["--select", "JXL-1", "x.py"],      # not a code
     ["--no-such-option", "x.py"],
     ["-", "-"],                         # stdin twice
 ])
 def test_usage_errors_exit_2(capsys, argv):
     rc, out, err = run(capsys, *argv)
     assert rc == 2 and "usage:" in err and out == ""
+
+
+@pytest.mark.parametrize("option, code", [
+    ("--select", "BOGUS"), ("--select", "JXL999"), ("--select", "JXL9"), ("--select", "JXL-1"),
+    ("--ignore", "E501"), ("--select", "JXL101,JXL1O1"),
+])
+def test_unknown_codes_stop_the_run_like_a_bad_config(tmp_path, option, code):
+    """A typo in CI must not select nothing and pass: the same one line and exit 2 as a bad
+    ``[tool.jaxloop]``, from the same check (the catalog), before any file is read."""
+    path = put(tmp_path / "halve.py", UNFIXABLE)
+    before = snapshot(path)
+    bad = code.split(",")[-1]
+    for mode in (["--check"], ["--diff"], []):
+        proc = subprocess.run([script(), *mode, f"{option}={code}", path], capture_output=True,
+                              text=True, timeout=60)
+        assert (proc.returncode, proc.stdout) == (2, "")
+        assert proc.stderr == (f"jaxloop-fix: error: {option}: {bad!r} is not a jaxloop-lint "
+                               "code or code prefix (JXL, JXL1, JXL101, ...)\n")
+    assert snapshot(path) == before
+    put(tmp_path / "pyproject.toml", f'[tool.jaxloop]\n{option[2:]} = ["{bad}"]\n')
+    proc = subprocess.run([script(), "--check", path], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 2 and proc.stderr.endswith(
+        f"{option[2:]}: {bad!r} is not a jaxloop-lint code or code prefix "
+        "(JXL, JXL1, JXL101, ...)\n")
 
 
 def test_help_and_version_exit_0(capsys):

@@ -49,3 +49,35 @@ def test_mkdocs_build_strict(tmp_path):
     page = (tmp_path / "site" / "rules" / "JXL101" / "index.html").read_text()
     assert "for-over-traced-array" in page
     assert (tmp_path / "site" / "integrations" / "index.html").is_file()
+
+
+def test_rule_links_reach_pages_that_exist(tmp_path, monkeypatch):
+    """Rule links go to a page that exists, configured in the catalog alone: the docs site once
+    it is published (the page mkdocs builds from docs/), the repository's page when its URL is
+    set, and until then the page in this checkout."""
+    from jaxloop_lint import catalog
+
+    for rule in RULES:  # as shipped: not published, no repository URL -> this checkout
+        assert rule.docs_url == (ROOT / rule.docs_path).as_uri()
+        assert (ROOT / rule.docs_path).is_file()
+    assert catalog.docs_link("index") == (ROOT / "docs" / "index.md").as_uri()
+
+    monkeypatch.setattr(catalog, "REPOSITORY", "https://example.org/jaxloop-lint/blob/main/")
+    assert catalog.BY_CODE["JXL101"].docs_url == \
+        "https://example.org/jaxloop-lint/blob/main/docs/rules/JXL101.md"
+
+    monkeypatch.setattr(catalog, "DOCS_PUBLISHED", True)
+    site = tmp_path / "site"
+    out = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
+                          str(site)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+    for rule in RULES:
+        url = rule.docs_url
+        assert url.startswith(DOCS_SITE + "/")
+        assert (site / url[len(DOCS_SITE) + 1:] / "index.html").is_file(), url
+    assert catalog.docs_link("index") == DOCS_SITE + "/"
+
+    monkeypatch.setattr(catalog, "DOCS_PUBLISHED", False)
+    monkeypatch.setattr(catalog, "REPOSITORY", None)
+    monkeypatch.setattr(catalog, "_CHECKOUT", tmp_path / "installed-from-a-wheel")
+    assert catalog.BY_CODE["JXL101"].docs_url == DOCS_SITE + "/rules/JXL101/"

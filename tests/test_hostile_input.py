@@ -309,10 +309,17 @@ def test_symlinks(tmp_path):
     assert_no_traceback(proc)
     assert proc.returncode == 2
     errors = sorted(error_lines(proc.stderr))
+    outside = (f"{src / 'link.py'}: error: symlink to {target}, outside {src}; not followed "
+               "(--follow-external-symlinks follows it)")
     assert errors == sorted([
         f"{src / 'dangling.py'}: error: no such file or directory",
+        outside,
         f"{src / 'loop_a.py'}: error: cannot read: too many levels of symbolic links",
         f"{src / 'loop_b.py'}: error: cannot read: too many levels of symbolic links"]), errors
+    assert target.read_text() == RNN_PROGRAM  # a link out of the tree is not followed
+    proc = jaxloop_fix("--follow-external-symlinks", src, src / "dangling.py")
+    assert_no_traceback(proc)
+    assert outside not in proc.stderr
     # the link's target was fixed, the link itself kept
     assert (src / "link.py").is_symlink() and "jax.lax.scan" in target.read_text()
     assert proc.stderr.splitlines()[-1].endswith("3 file errors")

@@ -48,7 +48,7 @@ def test_diagnostics_have_code_severity_link_and_utf16_ranges(client, tmp_path):
     assert set(diags) == {"JXL101", "JXL201"}
     loop, append = diags["JXL101"], diags["JXL201"]
     assert loop["source"] == "jaxloop-lint" and loop["severity"] == 2  # Warning
-    assert loop["codeDescription"]["href"].endswith("/rules/JXL101/")
+    assert loop["codeDescription"]["href"].endswith(("/rules/JXL101/", "/rules/JXL101.md"))
     assert loop["message"].startswith("`for` over traced array `xs`")
     assert loop["range"] == {"start": {"line": 7, "character": 4},
                              "end": {"line": 7, "character": 16}}  # the `for` line only

@@ -12,6 +12,7 @@ from conftest import HALVE_PROGRAM, RNN_PROGRAM
 from fixers import cli
 from fixers.edits import TextEdit, apply_edit
 from fixers.formats import _escape
+from jaxloop_lint.catalog import BY_CODE
 
 SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 
@@ -55,7 +56,7 @@ def test_json_carries_url_positions_and_fixes_that_apply(files, capsys):
     halve, loop, append = items
     assert append["start"] == {"line": 10, "column": 9}
     assert append["end"] == {"line": 10, "column": 30}  # 8 + 21 characters, then 1-based
-    assert loop["url"].endswith("/rules/JXL101/") and loop["severity"] == "warning"
+    assert loop["url"] == BY_CODE["JXL101"].docs_url and loop["severity"] == "warning"
     assert halve["severity"] == "error"
     assert (loop["fix"]["applicability"], halve["fix"]["applicability"]) == ("safe", "unsafe")
     # Applying the edit gives exactly what the fixer writes (unsafe: with --unsafe-fixes).
@@ -79,7 +80,7 @@ def test_sarif_validates_against_the_2_1_0_schema(files, capsys):
     assert [r["ruleId"] for r in results] == ["JXL104", "JXL101", "JXL201"]
     rules = run["tool"]["driver"]["rules"]
     assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
-    assert rules[0]["helpUri"].endswith("/rules/JXL101/")
+    assert rules[0]["helpUri"] == BY_CODE["JXL101"].docs_url
     assert run["columnKind"] == "unicodeCodePoints"
     assert results[2]["locations"][0]["physicalLocation"]["region"]["endColumn"] == 30
     assert results[0]["properties"]["fixApplicability"] == "unsafe"
@@ -107,7 +108,7 @@ def test_github_annotations(files, capsys):
     path = str(files / "halve.py").replace(":", "%3A").replace(",", "%2C")
     assert line.startswith(f"::error file={path},line=7,col=5,endLine=8,endColumn=18,"
                            "title=JXL104 (while-traced-condition)::while condition ")
-    assert line.endswith("/rules/JXL104/)")
+    assert line.endswith(f"({BY_CODE['JXL104'].docs_url})")
     assert _escape("a%b\nc") == "a%25b%0Ac"
 
 

@@ -57,6 +57,7 @@ def pre_commit_home(tmp_path_factory) -> Path:
 
 
 def project(tmp_path: Path) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     git(tmp_path, "init", "-q")
     (tmp_path / "rnn.py").write_text(RNN_PROGRAM)
     git(tmp_path, "add", "rnn.py")
@@ -91,3 +92,53 @@ def test_fix_hook_rewrites_then_passes(tmp_path, hook_repo, pre_commit_home):
     assert second.returncode == 0, second.stdout + second.stderr
     assert "Passed" in second.stdout
     assert (cwd / "rnn.py").read_text() == fixed
+
+
+# ------------------------------------------------------------------------------------------
+# flake8 with the plugin, from a local checkout and offline (docs/integrations.md)
+
+LOCAL_FLAKE8 = """\
+repos:
+  - repo: local
+    hooks:
+      - id: flake8
+        name: flake8
+        entry: flake8 --select=JXL
+        language: python
+        types: [python]
+        additional_dependencies: ["{dependency}"]
+"""
+
+
+def run_local_hook(cwd: Path, home: Path, dependency: str, **env: str):
+    (cwd / ".pre-commit-config.yaml").write_text(LOCAL_FLAKE8.format(dependency=dependency))
+    git(cwd, "add", ".pre-commit-config.yaml")
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "flake8", "--all-files"],
+        cwd=cwd, capture_output=True, text=True, timeout=900,
+        env={**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(home), **env})
+
+
+def test_flake8_hook_from_a_local_checkout(tmp_path, hook_repo):
+    """``repo: local`` with the checkout as a file URL in additional_dependencies."""
+    cwd = project(tmp_path / "project")
+    out = run_local_hook(cwd, tmp_path / "home", f"jaxloop-lint @ {hook_repo.as_uri()}")
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "rnn.py:8:5: JXL101 " in out.stdout and "flake8" in out.stdout
+
+
+def test_flake8_hook_offline_from_a_wheelhouse(tmp_path, hook_repo):
+    """The offline recipe: one `pip wheel` while online, then the hook's environment is built
+    with no package index at all (PIP_NO_INDEX), from the wheelhouse alone."""
+    wheels = tmp_path / "wheels"
+    # setuptools too: pre-commit builds its own placeholder package for a `repo: local` hook
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "-w", str(wheels),
+                            str(hook_repo), "setuptools"], capture_output=True, text=True,
+                           timeout=900)
+    assert built.returncode == 0, built.stderr
+    assert any(p.name.startswith("jaxloop_lint-") for p in wheels.iterdir())
+    cwd = project(tmp_path / "project")
+    out = run_local_hook(cwd, tmp_path / "home", "jaxloop-lint", PIP_NO_INDEX="1",
+                         PIP_FIND_LINKS=str(wheels))
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "rnn.py:8:5: JXL101 " in out.stdout

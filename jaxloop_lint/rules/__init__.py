@@ -21,6 +21,10 @@ class Finding:
     def message(self) -> str:
         return BY_CODE[self.code].format(**self.fields)
 
+    @property
+    def detail(self) -> str:
+        return BY_CODE[self.code].explain(**self.fields)
+
 
 Check = Callable[[ModuleModel], Iterator[Finding]]
 CHECKS: dict[str, Check] = {}

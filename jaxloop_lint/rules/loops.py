@@ -17,6 +17,7 @@ import ast
 from ..analysis.loops import LoopKind
 from ..analysis.plans.requests import LoopRewrite
 from . import Finding, rule, source
+from .trip_count import range_trips, times
 
 
 def _loops(model, kind: LoopKind, traced_work: bool = False):
@@ -28,40 +29,59 @@ def _loops(model, kind: LoopKind, traced_work: bool = False):
                 yield loop, model.plan(LoopRewrite(facts, loop))
 
 
-def _range_args(loop) -> str:
-    """``xs.shape[0] - 1, -1, -1`` for ``range(xs.shape[0] - 1, -1, -1)``."""
+def _range_call(loop):
+    """The ``range(...)`` call of ``range(...)``, ``reversed(range(...))``,
+    ``enumerate(range(...))``; None for another iterable."""
     call = loop.node.iter
     while isinstance(call, ast.Call) and isinstance(call.func, ast.Name) \
             and call.func.id in ("reversed", "enumerate") and call.args:
         call = call.args[0]
     if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "range":
+        return call
+    return None
+
+
+def _range_args(loop) -> str:
+    """``xs.shape[0] - 1, -1, -1`` for ``range(xs.shape[0] - 1, -1, -1)``."""
+    call = _range_call(loop)
+    if call is not None:
         return ", ".join(source(a, 40) for a in call.args)
     return source(loop.subject)
 
 
-def _trips(subject: ast.expr) -> str:
+def _range_trips(loop) -> str:
+    call = _range_call(loop)
+    return times(range_trips(call.args) if call is not None else None)
+
+
+def _trips(subject: ast.expr, assumed: bool) -> str:
     if isinstance(subject, ast.Starred):  # zip(*leaves): the rows of its first leaf
-        return f"len({source(subject.value, 40)}[0])"
+        return f"len({source(subject.value, 40)}[0]) times"
     text = source(subject, 40)
-    if isinstance(subject, (ast.Name, ast.Attribute)):
-        return f"{text}.shape[0]"
-    return f"len({text})"
+    if isinstance(subject, (ast.Name, ast.Attribute)) and not assumed:
+        return f"{text}.shape[0] times"
+    return f"len({text}) times"  # true of a list too
 
 
 @rule("JXL101")
 def for_over_traced_array(model):
     for loop, plan in _loops(model, LoopKind.ARRAY, traced_work=True):
-        iterable = f"`{source(loop.subject)}`"
+        name = f"`{source(loop.subject)}`"
+        iterable, assumed = f"traced array {name}", ""
         if loop.assumed_array:  # a jit argument nothing shows to be an array or a container
-            iterable += " (taken for an array: if it is a list or tuple, the loop is static)"
-        yield Finding("JXL101", loop.node, {"iterable": iterable,
-                                            "trips": _trips(loop.subject)}, plan)
+            iterable = f"{name} (taken for a traced array)"
+            assumed = (f" Nothing shows {name} is an array: if it is a list or tuple, the loop "
+                       "is static and idiomatic (`# noqa: JXL101`).")
+        yield Finding("JXL101", loop.node, {"iterable": iterable, "assumed": assumed,
+                                            "trips": _trips(loop.subject, loop.assumed_array)},
+                      plan)
 
 
 @rule("JXL102")
 def range_over_shape(model):
     for loop, plan in _loops(model, LoopKind.SHAPE_RANGE, traced_work=True):
-        yield Finding("JXL102", loop.node, {"bound": _range_args(loop)}, plan)
+        yield Finding("JXL102", loop.node, {"bound": _range_args(loop),
+                                            "trips": _range_trips(loop)}, plan)
 
 
 @rule("JXL103")

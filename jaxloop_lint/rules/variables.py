@@ -10,8 +10,17 @@
 from __future__ import annotations
 
 from ..analysis import jaxapi
+from ..analysis.plans.edits import EditPlan
 from ..analysis.plans.requests import OuterAppend, StatefulCall, VariableRead, VariableWrites
 from . import Finding, rule, source
+
+
+def _hoist(model, plan, attr: str) -> str:
+    """The hoisted read as the fix writes it: ``W = self.W.value`` in a file on the ``.value``
+    API, ``W = self.W[...]`` otherwise."""
+    if isinstance(plan, EditPlan):
+        return plan.target.removesuffix(" before the loop")
+    return f"`{attr} = {model.variable_access.read(f'self.{attr}', True)}`"
 
 
 def _loop(body) -> str:
@@ -34,8 +43,9 @@ def lax_body_reads_variable(model):
     for body in model.bodies:
         if not body.is_nnx_loop:  # nnx lifted loops manage Variables themselves
             for attr, node in body.variable_reads.items():
-                yield Finding("JXL301", node, {"loop": _loop(body), "attr": attr},
-                              model.plan(VariableRead(body, attr)))
+                plan = model.plan(VariableRead(body, attr))
+                yield Finding("JXL301", node, {"loop": _loop(body), "attr": attr,
+                                               "hoist": _hoist(model, plan, attr)}, plan)
 
 
 @rule("JXL302")

@@ -17,4 +17,5 @@ class Halver(nnx.Module):
         return jax.lax.while_loop(lambda x: x > 1.0, body, x)
 
 
-CASE = dict(reason="a jax.lax.while_loop body: use nnx.while_loop with the module in the carry")
+CASE = dict(reason="only a fori_loop or scan body gets its Variables carried, not a "
+                   "jax.lax.while_loop body")

@@ -37,8 +37,8 @@ def plan(model, request):
 
 def _stateful_call(model, r: requests.StatefulCall) -> Refusal:
     nnx_loop = jaxapi.NNX_EQUIVALENT.get(r.body.site.qualname, "fori_loop")
-    return Refusal(f"`self.{r.attr}` is an nnx.{r.kind}, which updates its own state when "
-                   f"called: carry the module through nnx.{nnx_loop}")
+    return Refusal(f"the module must go through nnx.{nnx_loop}: `self.{r.attr}` is an "
+                   f"nnx.{r.kind}, which updates its own state when called")
 
 
 _PLANNERS = {

@@ -70,7 +70,8 @@ def _check_call(ctx: LoopContext, call: ast.Call, outputs: set[str],
 
 
 def _unknown(ctx: LoopContext, shown: str) -> None:
-    ctx.note(f"calls `{shown}`, whose Python side effects (if any) would run once")
+    ctx.note(f"`{shown}` may have Python side effects: they would run once, at trace time, "
+             "not once per step")
 
 
 def check_growth(ctx: LoopContext) -> None:

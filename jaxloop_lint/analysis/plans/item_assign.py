@@ -48,9 +48,13 @@ def item_assign_plan(facts: FunctionFacts, item: ItemAssignFact) -> Union[EditPl
     new = (f"{name} = ", AtIndex(item.target), f".{method}(") + value + (")",)
     plan = EditPlan(f"{name}.at[].{method}()", f"rewrite as `{name} = {name}.at[...].{method}(...)`",
                     [Edit(REPLACE_STMT, stmt, new)])
-    if name in params:
+    holds = _holds_argument(fn, name, stmt, params)
+    if holds == _IS:
         plan.notes.append(f"`{name}` is an argument: numpy would update the caller's array in "
                           "place, the rewrite rebinds a local name")
+    elif holds == _MAY:
+        plan.notes.append(f"`{name}` may still hold (a view of) an argument: numpy would update "
+                          "the caller's array in place, the rewrite rebinds a local name")
     elif _aliased(fn, name):
         plan.notes.append(f"`{name}` is also held under another name, which numpy would update "
                           "too")
@@ -59,6 +63,77 @@ def item_assign_plan(facts: FunctionFacts, item: ItemAssignFact) -> Union[EditPl
         plan.notes.append(f"if `{index}` repeats an index, .at[].{method} applies every "
                           "occurrence where numpy applies one")
     return plan
+
+
+_IS, _MAY = "is", "may"
+# numpy functions and methods whose result can share memory with their argument (a view, or
+# the array itself): writing into it updates the argument too.
+_VIEWS = {"asarray", "asanyarray", "reshape", "ravel", "view", "transpose", "squeeze",
+          "swapaxes", "moveaxis", "expand_dims", "broadcast_to", "atleast_1d", "atleast_2d",
+          "atleast_3d", "flip", "fliplr", "flipud", "diagonal", "matrix_transpose",
+          "permute_dims", "real", "imag", "T", "mT", "rot90", "squeeze", "split"}
+
+
+def _holds_argument(fn, name: str, stmt: ast.stmt, params: set[str]):
+    """Does ``name`` hold an argument (or a view of one) where ``stmt`` writes into it?
+    ``_IS``: a parameter never rebound before; ``_MAY``: a rebinding that may keep it (a view,
+    an alias, a call the tool does not know, or one only on some paths); None: every path
+    rebinds it to a new array first (``probs = jnp.exp(probs)``), or it never held one."""
+    body = fn.body if isinstance(fn.body, list) else []
+    state = _IS if name in params else None
+    for top in body:
+        inside = top.lineno <= stmt.lineno <= (top.end_lineno or top.lineno)
+        if not inside and _is_plain_binding(top, name):  # unconditional: replaces the state
+            state = _value_holds(top.value, params)
+            continue
+        for sub in walk_scope(top):  # bindings on some paths only: the state may survive
+            if inside and getattr(sub, "lineno", 0) >= stmt.lineno:
+                continue  # at or after the write (a later step of a loop: see below)
+            if _is_plain_binding(sub, name):
+                holds = _value_holds(sub.value, params)
+                if state == _IS or holds is not None:
+                    state = _MAY
+            elif isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, ast.Store) \
+                    and state == _IS:
+                state = _MAY  # ``for probs in ...``, ``a, probs = ...``: anything
+        if inside:
+            break
+    return state
+
+
+def _is_plain_binding(node, name: str) -> bool:
+    return (isinstance(node, ast.Assign) and len(node.targets) == 1
+            or isinstance(node, ast.AnnAssign) and node.value is not None) and isinstance(
+        node.targets[0] if isinstance(node, ast.Assign) else node.target, ast.Name) and (
+        node.targets[0] if isinstance(node, ast.Assign) else node.target).id == name
+
+
+def _value_holds(value: ast.expr, params: set[str]):
+    """What a name bound to ``value`` holds: a new array (None), or maybe an argument."""
+    if isinstance(value, (ast.BinOp, ast.UnaryOp, ast.Compare, ast.Constant, ast.List,
+                          ast.ListComp)):
+        return None  # numpy arithmetic makes a new array
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+        if value.func.attr in _VIEWS:  # ``x.reshape(...)``, ``jnp.asarray(x)``: may share
+            return _MAY if _mentions(value, params) else None
+        if _from_numpy(value.func) or value.func.attr in ("copy", "astype"):
+            return None  # ``jnp.exp(x)``, ``x.copy()``: a new array
+        return _MAY  # a method the tool does not know
+    if isinstance(value, (ast.Name, ast.Subscript, ast.Attribute)):  # the same array, a view
+        return _MAY if _mentions(value, params) else None
+    return _MAY  # a call the tool does not see into
+
+
+def _from_numpy(func: ast.Attribute) -> bool:
+    """``jnp.zeros`` / ``np.exp`` / ``jax.numpy.exp``: a numpy-style function (a new array)."""
+    root = func.value
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    return isinstance(root, ast.Name) and root.id in ("jnp", "np", "jax", "numpy", "lax")
+
+
+def _mentions(value: ast.expr, params: set[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in params for n in ast.walk(value))
 
 
 def _params(fn) -> set[str]:

@@ -37,8 +37,8 @@ def plan_for(ctx: LoopContext, carried: list[str], outputs: list[Output]) -> Loo
     if kind is not LoopKind.ARRAY:
         raise Refuse("the iteration form is not supported")
     if ctx.loop.assumed_array:
-        ctx.notes.append(f"`{ast.unparse(ctx.loop.subject)}` is assumed to be an array; "
-                         "a list of arrays would be scanned leaf by leaf")
+        ctx.notes.append(f"`{ast.unparse(ctx.loop.subject)}` may be a list, not an array: "
+                         "jax.lax.scan would step through each of its arrays instead")
     if name == "reversed":
         return _scan(ctx, carried, outputs, [Over(call.args[0], reverse=True)], node.target)
     if name == "enumerate":

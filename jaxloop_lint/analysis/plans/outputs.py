@@ -24,8 +24,8 @@ def per_step_outputs(ctx: LoopContext) -> list[Output]:
                 appended.setdefault(sub.func.value.id, []).append(sub)
             elif isinstance(sub, ast.AugAssign) and isinstance(sub.target, ast.Name) \
                     and isinstance(sub.value, (ast.List, ast.Tuple)):
-                raise Refuse(f"`{sub.target.id} += [...]`: use `{sub.target.id}.append` "
-                             "for a per-step output")
+                raise Refuse(f"`{sub.target.id} += [...]` instead of "
+                             f"`{sub.target.id}.append` for a per-step output")
     return [_output(ctx, name, calls) for name, calls in appended.items()]
 
 

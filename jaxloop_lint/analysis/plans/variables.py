@@ -160,7 +160,8 @@ def _carry_plan(index: ModuleIndex, facts: BodyFacts, access: VariableAccess) ->
     site = facts.site
     if site.qualname not in ("jax.lax.fori_loop", "jax.lax.scan"):
         loop = site.qualname.rsplit(".", 1)[-1]
-        raise _Refuse(f"a {site.qualname} body: use nnx.{loop} with the module in the carry")
+        raise _Refuse(f"only a fori_loop or scan body gets its Variables carried, not a "
+                      f"{site.qualname} body: use nnx.{loop} with the module in the carry")
     body = _Body(index, facts)
     node = body.node
     for attr, (_call, kind) in facts.stateful_calls.items():
