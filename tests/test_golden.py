@@ -38,7 +38,6 @@ with an XFAIL are never overwritten), then read every changed ``.fixed.py`` befo
 """
 from __future__ import annotations
 
-import ast
 import importlib.util
 import os
 import re
@@ -52,25 +51,11 @@ pytest.importorskip("flax")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import equivalence as eq  # noqa: E402
+from casefile import static_case as _static_case  # noqa: E402
 from fixers.apply import fix_source  # noqa: E402
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("JAXLOOP_UPDATE_GOLDEN") == "1"
-
-
-def _static_case(path: Path) -> dict:
-    """The literal keys of ``CASE = dict(...)`` (read with ast: no import at collection time)."""
-    for node in ast.parse(path.read_text()).body:
-        targets = [getattr(t, "id", None) for t in getattr(node, "targets", ())]
-        if targets == ["CASE"] and isinstance(node.value, ast.Call):
-            out = {}
-            for kw in node.value.keywords:
-                try:
-                    out[kw.arg] = ast.literal_eval(kw.value)
-                except ValueError:
-                    pass  # args=lambda ...
-            return out
-    raise AssertionError(f"{path.name} has no CASE = dict(...)")
 
 
 def _cases(refusals: bool) -> list[str]:
