@@ -18,6 +18,7 @@ from jaxloop_lint.analysis.plans import EditPlan
 from jaxloop_lint.analysis.plans import LoopPlan
 from jaxloop_lint.positions import physical_lines
 
+from .blocks import statement_nodes
 from .comments import comments
 from .edits import render_edit_plans
 from .loops import consumer_text, named_nodes, render_loop
@@ -123,7 +124,7 @@ class _Apply(cst.CSTTransformer):
         plan = self.plans.get(self._at(original))
         if plan is None:
             return updated
-        body_positions = [self._at(s) for s in original.body.body]
+        body_positions = [self._at(s) for s in statement_nodes(original.body)]
         scope = self.scopes.setdefault(id(plan.function), self.names.scope())
         result = render_loop(plan, original, updated, body_positions, self.lines, scope,
                              self.originals)

@@ -13,6 +13,7 @@ from jaxloop_lint.analysis.names import stores, target_names
 from jaxloop_lint.analysis.plans.types import (FORI, SCAN, VMAP, WHILE, Arange, LoopPlan, Output,
                                                Over, Positions, Xs)
 
+from .blocks import block_layout, statement_lines
 from .comments import comments
 from .naming import Names
 from .positions import Originals, cst_pos
@@ -110,7 +111,7 @@ def _render(plan: LoopPlan, loop: Union[cst.For, cst.While],
             body_positions: Sequence[tuple[int, int]], lines, names: Names,
             originals: Originals) -> Rendered:
     base = plan.function.name.strip("_") if plan.function.name != "<lambda>" else "loop"
-    statements = list(loop.body.body)
+    statements = statement_lines(loop.body)
     # Take the appends out last-first, so each index into the body stays valid.
     items: dict[int, str] = {}
     orphans: list[cst.EmptyLine] = []  # comments of a removed last statement: above the return
@@ -162,7 +163,7 @@ def _render(plan: LoopPlan, loop: Union[cst.For, cst.While],
         cond_body = carry.unpack() + [_stmt(f"return {test}")]
         body = carry.unpack() + statements + [_stmt(f"return {carry.bare}")]
         defs = [_def(cond, [carry.param], cond_body, None).with_changes(
-                    body=cst.IndentedBlock(body=cond_body, indent=loop.body.indent)),
+                    body=cst.IndentedBlock(body=cond_body, indent=block_layout(loop.body).get("indent"))),
                 _def(step, [carry.param], body, loop).with_changes(
                     leading_lines=[cst.EmptyLine(indent=False)])]
         call = f"{carry.bare} = {plan.lax}.while_loop({cond}, {step}, {carry.expr})"
@@ -216,7 +217,7 @@ def _render_masked(plan: LoopPlan, loop, statements, where: int, base: str,
     if orelse:  # ``else:`` runs when no break fired: each assignment keeps its old value if one did
         call = f"({state}, {done}), _ = {plan.lax}.scan({step}, ({state}, False), {xs})"
         after_loop = [_stmt(call)]
-        for stmt, node in zip(loop.orelse.body.body, orelse):
+        for stmt, node in zip(statement_lines(loop.orelse.body), orelse):
             small = stmt.body[0]
             value = _code(small.value)
             if isinstance(small, cst.AugAssign):  # ``x += v``: ``x + (v)``
@@ -364,8 +365,7 @@ def _def(name: str, params: list[str], body: list[cst.BaseStatement],
     node = cst.parse_statement(f"def {name}({', '.join(params)}):\n    pass\n")
     block = cst.IndentedBlock(body=body)
     if loop is not None:  # the loop body's own indentation, header comment and trailing lines
-        block = block.with_changes(header=loop.body.header, footer=loop.body.footer,
-                                   indent=loop.body.indent)
+        block = block.with_changes(**block_layout(loop.body))
     return node.with_changes(body=block)
 
 

@@ -23,9 +23,6 @@ _SCOPE_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 def check_statements(ctx: LoopContext) -> None:
-    starts = [s.lineno for s in ctx.body]
-    if len(set(starts)) != len(starts):
-        raise Refuse("the body has statements joined by `;` on one line")
     # the one ``if cond: break`` / ``continue`` / ``return v`` becomes the done flag
     allowed = {id(n) for n in ast.walk(ctx.stop.body[0])} if ctx.stop is not None else ()
     for stmt in ctx.body:
