@@ -18,6 +18,7 @@ from ..flow import FunctionFacts
 from ..index import ModuleIndex
 from ..loops import LoopModel
 from .carries import carried_names
+from .closures import check_closures
 from .context import LoopContext
 from .effects import check_effects, check_growth
 from .iteration import plan_for
@@ -45,6 +46,7 @@ def _plan(ctx: LoopContext) -> LoopPlan:
     check_effects(ctx, output_names)
     check_growth(ctx)
     carried = carried_names(ctx, output_names)
+    check_closures(ctx, carried, output_names)
     if isinstance(node, ast.While):
         if outputs:
             raise Refuse("per-step outputs of a `while` loop have a data-dependent length")
