@@ -163,7 +163,8 @@ def _render(plan: LoopPlan, loop: Union[cst.For, cst.While],
         cond_body = carry.unpack() + [_stmt(f"return {test}")]
         body = carry.unpack() + statements + [_stmt(f"return {carry.bare}")]
         defs = [_def(cond, [carry.param], cond_body, None).with_changes(
-                    body=cst.IndentedBlock(body=cond_body, indent=block_layout(loop.body).get("indent"))),
+                    body=cst.IndentedBlock(body=cond_body,
+                                           indent=block_layout(loop.body).get("indent"))),
                 _def(step, [carry.param], body, loop).with_changes(
                     leading_lines=[cst.EmptyLine(indent=False)])]
         call = f"{carry.bare} = {plan.lax}.while_loop({cond}, {step}, {carry.expr})"

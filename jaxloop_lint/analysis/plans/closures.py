@@ -122,4 +122,3 @@ def _kind(node: ast.AST) -> str:
     if isinstance(node, ast.GeneratorExp):
         return "a generator expression"
     return "a nested function"
-
