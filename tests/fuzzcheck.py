@@ -7,11 +7,16 @@ it again changes nothing, and a file with no applied fix comes back byte-identic
 
 ``check_runs(program, fixed)``: the fixed module's entry point, under jit, computes what the
 original computes under ``jax.disable_jit()`` (values, shapes, dtypes, output structure).
+``strict=True`` (the hazard campaign) also holds weak types to account where the original
+returns a Python scalar, compares gradients where the program asks, and judges the outcome as
+the hazard set does (tests/verdicts.py): an unsafe fix may raise only for a reason its note
+names (``program.raise_note``).
 """
 from __future__ import annotations
 
 import ast
 import itertools
+import linecache
 import re
 import traceback
 import types
@@ -51,6 +56,9 @@ class Outcome:
     remaining: int = 0                  # findings left after the fix
     refusals: list[str] = field(default_factory=list)
     fixed: str | None = None
+    notes: list[str] = field(default_factory=list)  # descriptions of the unsafe fixes applied
+    problems: list = field(default_factory=list)    # equivalence.Problem of an eager comparison
+    verdict: str | None = None          # check_runs(strict=True): tests/verdicts.py's verdict
 
     @property
     def ok(self) -> bool:
@@ -84,6 +92,7 @@ def check_static(source: str, *, unsafe: bool, path: str = "fuzz.py") -> Outcome
     except Exception:  # noqa: BLE001
         return _crash("fix_source")
     out.applied, out.remaining, out.fixed = len(result.applied), len(result.remaining), result.fixed
+    out.notes = [d.fix.description for d in result.applied if d.fix.applicability.value == "unsafe"]
     try:
         ast.parse(result.fixed)
     except (SyntaxError, ValueError) as exc:
@@ -107,9 +116,12 @@ _modules = itertools.count()
 
 
 def load(text: str, tag: str) -> types.ModuleType:
-    """Execute generated module text (our own programs, never user files)."""
+    """Execute generated module text (our own programs, never user files). Its lines are in
+    ``linecache``, so tracebacks show them."""
     module = types.ModuleType(f"fuzz_{tag}_{next(_modules)}")
-    exec(compile(text, f"<{module.__name__}>", "exec"), module.__dict__)  # noqa: S102
+    filename = f"<{module.__name__}>"
+    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+    exec(compile(text, filename, "exec"), module.__dict__)  # noqa: S102
     return module
 
 
@@ -124,15 +136,17 @@ _TRACER_ERRORS = ("TracerBoolConversionError", "TracerIntegerConversionError",
                   "ConcretizationTypeError")
 
 
-def check_runs(program, fixed: str) -> Outcome:
+def check_runs(program, fixed: str, *, strict: bool = False, notes=()) -> Outcome:
     """Run the original eagerly and the fixed program under jit; compare the results.
 
     A loop the fixer left alone (refused, or not reported) may raise under jit, as it did
     before the fix. When jit fails with a tracer conversion error *and the original fails the
-    same way under jit*, both programs are compared under ``jax.disable_jit()`` instead: the
-    fixed parts must still compute the same values. ``Outcome.detail`` then says "eager".
+    same way under jit* (strict: on the same line of code), both programs are compared under
+    ``jax.disable_jit()`` instead: the fixed parts must still compute the same values.
+    ``Outcome.detail`` then says "eager". ``notes``: the unsafe fixes' descriptions (strict).
     """
     import equivalence as eq
+    import verdicts
 
     try:
         before = load(program.source, "before")
@@ -140,21 +154,35 @@ def check_runs(program, fixed: str) -> Outcome:
     except Exception:  # noqa: BLE001
         return Outcome(EQUIVALENCE, f"fixed module does not load: {traceback.format_exc(limit=-2)}")
     original, rewritten = _entry(before, program.entry), _entry(after, program.entry)
+    grad = "auto" if strict and getattr(program, "grad", False) else None
     report = eq.check_equivalent(
-        original, rewritten, before.make_args, trip_counts=(program.trip_count,), grad=None,
+        original, rewritten, before.make_args, trip_counts=(program.trip_count,), grad=grad,
         expect_primitive=None, check_size=False, rtol=RTOL, atol=ATOL)
     if report.ok:
-        return Outcome()
-    if report.has("reference_error"):
+        return Outcome(verdict=verdicts.FIXED_UNSAFE if notes else verdicts.FIXED_SAFE)
+    if report.has("reference_error") or report.has("grad_reference_error"):
         return Outcome(BAD_PROGRAM, str(report))
-    if report.kinds == {"weak_type"} and _returns_python_scalar(original, before.make_args,
-                                                                 program.trip_count):
+    if not strict and report.kinds == {"weak_type"} and _returns_python_scalar(
+            original, before.make_args, program.trip_count):
         return Outcome(detail=PYTHON_SCALAR)
-    still_raises = report.kinds == {"candidate_error"} and any(
-        e in str(report) for e in _TRACER_ERRORS)
-    if still_raises and _raises_under_jit(original, before.make_args, program.trip_count):
-        return _compare_eagerly(original, rewritten, before.make_args, program.trip_count)
-    return Outcome(EQUIVALENCE, str(report))
+    problems, eagerly = report.problems, False
+    tracer = any(e in p for p in report.of_kind("candidate_error") for e in _TRACER_ERRORS)
+    if tracer and report.kinds <= {"candidate_error", "grad_error"}:
+        raised = _raises_under_jit(original, before.make_args, program.trip_count)
+        if raised is not None and (not strict or raised == _raises_under_jit(
+                rewritten, before.make_args, program.trip_count)):
+            eager = _compare_eagerly(original, rewritten, before.make_args, program.trip_count)
+            if not strict:
+                return eager
+            problems, eagerly = eager.problems, True
+    if not strict:
+        return Outcome(EQUIVALENCE, str(report))
+    verdict = verdicts.verdict(problems, list(notes),
+                               {"unsafe_raise_note": getattr(program, "raise_note", {})})
+    detail = "compared eagerly: " + "\n".join(problems) if eagerly else str(report)
+    if verdict in verdicts.WRONG:
+        return Outcome(EQUIVALENCE, f"{verdict}: {detail}", verdict=verdict)
+    return Outcome(detail="eager" if eagerly else verdict, verdict=verdict)
 
 
 RTOL, ATOL = 1e-4, 1e-5
@@ -172,7 +200,9 @@ def _returns_python_scalar(original, make_args, T) -> bool:
     return any(isinstance(leaf, (int, float)) for leaf in jax.tree.leaves(out))
 
 
-def _raises_under_jit(original, make_args, T) -> bool:
+def _raises_under_jit(fn, make_args, T):
+    """None if ``fn`` runs under jit, else the tracer error it raises and the line of the
+    program that raised it (the innermost frame in a module ``load`` built)."""
     import jax
 
     import equivalence as eq
@@ -180,14 +210,18 @@ def _raises_under_jit(original, make_args, T) -> bool:
     args = make_args(T)
     if eq._has_nnx(args):
         from flax import nnx
-        jitted = nnx.jit(original)
+        jitted = nnx.jit(fn)
     else:
-        jitted = jax.jit(original)
+        jitted = jax.jit(fn)
     try:
         jitted(*args)
     except Exception as exc:  # noqa: BLE001
-        return type(exc).__name__ in _TRACER_ERRORS
-    return False
+        if type(exc).__name__ not in _TRACER_ERRORS:
+            return None
+        lines = [f.line for f in traceback.extract_tb(exc.__traceback__)
+                 if f.filename.startswith("<fuzz_")]
+        return type(exc).__name__, lines[-1] if lines else None
+    return None
 
 
 def _compare_eagerly(original, rewritten, make_args, T) -> Outcome:
@@ -199,10 +233,15 @@ def _compare_eagerly(original, rewritten, make_args, T) -> Outcome:
         ref = original(*make_args(T))           # make_args is seeded: two equal argument sets
         try:
             cand = rewritten(*make_args(T))
-        except Exception:  # noqa: BLE001
-            return Outcome(EQUIVALENCE, f"eager run of the partly fixed program raised: "
-                                        f"{traceback.format_exc(limit=-2)}")
+        except Exception as exc:  # noqa: BLE001
+            out = Outcome(EQUIVALENCE, f"eager run of the partly fixed program raised: "
+                                       f"{traceback.format_exc(limit=-2)}")
+            out.problems = [eq.Problem("candidate_error", f"eager: {type(exc).__name__}: {exc}")]
+            return out
     problems = eq.compare_trees(ref, cand, rtol=RTOL, atol=ATOL)
     if problems:
-        return Outcome(EQUIVALENCE, "compared eagerly: " + "\n".join(problems))
-    return Outcome(detail="eager")
+        out = Outcome(EQUIVALENCE, "compared eagerly: " + "\n".join(problems))
+    else:
+        out = Outcome(detail="eager")
+    out.problems = problems
+    return out

@@ -33,18 +33,9 @@ tests/test_hazards.py and benchmarks/hazards.py, so the suite and the summary ju
                                     the matching test is a strict xfail (it XPASSes, failing the
                                     suite, once the planner is repaired: then delete the key)
 
-Verdicts, per mode (safe = the default, unsafe = ``--unsafe-fixes``) and per program:
-
-    fixed-safe-ok         a fix applied, only safe ones, and the result is equivalent
-    fixed-unsafe-ok       an unsafe fix applied, and the result is equivalent or raises for a
-                          reason the fix's note names (``unsafe_raise_note``)
-    refused               nothing applied (the reasons are in ``detail``)
-    WRONG-safe-silent     safe fixes only, and the result changed: values, dtype, weak type,
-                          shape, structure, gradients or nnx state
-    WRONG-safe-raises     safe fixes only, and the fixed program raises where the original ran
-    WRONG-unsafe-silent   an unsafe fix changed the result without raising
-    WRONG-unsafe-unnamed  an unsafe fix made the program raise, and no note names why
-    INTERNAL-ERROR        the tool itself raised
+Verdicts (tests/verdicts.py), per mode (safe = the default, unsafe = ``--unsafe-fixes``) and per
+program (the worse of the two): fixed-safe-ok, fixed-unsafe-ok, refused, WRONG-safe-silent,
+WRONG-safe-raises, WRONG-unsafe-silent, WRONG-unsafe-unnamed, INTERNAL-ERROR.
 
 Equivalence is equivalence.py's: the original under ``jax.disable_jit()`` against the fixed
 program under ``jax.jit`` (``nnx.jit`` for modules), structure, shape, dtype with weak type,
@@ -59,27 +50,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import equivalence as eq
-from casefile import static_case
 import fuzzcheck
 import jax
+from casefile import static_case
 from fixers.apply import fix_source
 from jaxloop_lint.diagnostics import Applicability
+from verdicts import (FIXED_SAFE, FIXED_UNSAFE, INTERNAL, REFUSED, SAFE_RAISES,  # noqa: F401
+                      SAFE_SILENT, UNSAFE_SILENT, UNSAFE_UNNAMED, WRONG, verdict)
 
 HAZARDS = Path(__file__).parent / "hazards"
 MARKER = "# --- hand-written lax rewrite"
 CATEGORIES = ("closures", "effects", "carries", "nnx_variables", "unsafe_fixes",
               "internal_errors")
 
-FIXED_SAFE, FIXED_UNSAFE, REFUSED = "fixed-safe-ok", "fixed-unsafe-ok", "refused"
-SAFE_SILENT, SAFE_RAISES = "WRONG-safe-silent", "WRONG-safe-raises"
-UNSAFE_SILENT, UNSAFE_UNNAMED = "WRONG-unsafe-silent", "WRONG-unsafe-unnamed"
-INTERNAL = "INTERNAL-ERROR"
-VERDICTS = (FIXED_SAFE, FIXED_UNSAFE, REFUSED, SAFE_SILENT, SAFE_RAISES, UNSAFE_SILENT,
-            UNSAFE_UNNAMED, INTERNAL)
-WRONG = frozenset({SAFE_SILENT, SAFE_RAISES, UNSAFE_SILENT, UNSAFE_UNNAMED, INTERNAL})
-
-# Problems that mean "the fixed program raised" rather than "it computed something else".
-_RAISES = frozenset({"candidate_error", "grad_error", "jvp_error", "trace_error"})
 DEFAULT_TRIP_COUNTS = (2, 5)
 
 
@@ -271,33 +254,6 @@ def judge_fixed(name: str, fixed_program: str, notes: list[str], applied=()) -> 
     if {p.kind for p in problems} & {"reference_error", "grad_reference_error"}:
         raise AssertionError(f"{name}: the original does not run (a defect of the set):\n{text}")
     return Outcome(verdict(problems, notes, case), text, list(applied), fixed_program)
-
-
-def verdict(problems: list, notes: list[str], case: dict) -> str:
-    """The verdict on a fixed program from its equivalence problems and the notes of the unsafe
-    fixes applied to it (none: only safe fixes applied)."""
-    silent = [p for p in problems if p.kind not in _RAISES]
-    raises = [p for p in problems if p.kind in _RAISES]
-    if not notes:
-        return SAFE_SILENT if silent else SAFE_RAISES if raises else FIXED_SAFE
-    # The policy lets an unsafe fix differ at T = 0 only (a weak Python scalar start that scan
-    # promotes) when its note says so.
-    if silent and not (all(p.trip_count == 0 for p in silent)
-                       and mentions(notes, case.get("unsafe_t0_note"))):
-        return UNSAFE_SILENT
-    named = case.get("unsafe_raise_note") or {}
-    if any(not any(error in p and mentions(notes, words) for error, words in named.items())
-           for p in raises):
-        return UNSAFE_UNNAMED
-    return FIXED_UNSAFE
-
-
-def mentions(notes: list[str], words) -> bool:
-    """Does one of the unsafe fixes' notes contain one of ``words`` (case-insensitive)?"""
-    if not words:
-        return False
-    words = (words,) if isinstance(words, str) else tuple(words)
-    return any(w.lower() in note.lower() for note in notes for w in words)
 
 
 def program_verdict(name: str) -> str:

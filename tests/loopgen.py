@@ -25,6 +25,9 @@ class Program:
     entry: str                      # "f" or "Model.__call__"
     trip_count: int
     features: tuple[str, ...]
+    grad: bool = False              # compare reverse-mode gradients too
+    # errors an unsafe fix may raise -> words its note must contain (tests/hazardcheck.py)
+    raise_note: dict = field(default_factory=dict)
 
 
 class Chooser:
@@ -146,7 +149,9 @@ def _indent(lines: list[str], depth: int) -> list[str]:
     return ["    " * depth + line for line in lines]
 
 
-def build(c: Chooser) -> Program:
+def build(c: Chooser, hazards: bool = False) -> Program:
+    """One program. ``hazards``: also add one or two of tests/loophazards.py's hazards (drawn
+    after every other choice, so a seed gives the same base program either way)."""
     nnx_module = c.choice([False, False, True])
     header = _headers(c)
     features = [header.kind] + (["nnx"] if nnx_module else [])
@@ -193,16 +198,19 @@ def build(c: Chooser) -> Program:
         features.append(f"append_axis{axis}")
     # Every run appends at least once (the appends come before any break or continue), so the
     # original never stacks an empty list.
+    stop: list[str] = []                        # a `break` guard: the end of the body
     if control == "continue":
         body += appends + guard() + updates
     elif control == "break":
-        body += updates + appends + guard()
+        body += updates + appends
+        stop = guard()
     else:
         body += updates + appends
     if control:
         features.append(control)
+    tail: list[str] = []
     if header.is_while:
-        body.append("k = k + 1")
+        tail.append("k = k + 1")
         guard_carry = c.choice(carries)
         loop_line = c.choice(["while k < n:",
                               f"while (k < n) & (jnp.sum({guard_carry.name}) < 50.0):"])
@@ -222,60 +230,120 @@ def build(c: Chooser) -> Program:
         results.append(c.choice((["t"] if temp else []) + [header.line.split()[1].strip(",")
                                                            if not header.is_while else "k"]))
     ret = c.choice(["tuple", "single", "dict"]) if len(results) > 1 else "single"
-    if ret == "single":
-        ret_line = f"return {results[0]}" if len(results) == 1 else f"return {', '.join(results)}"
-    elif ret == "tuple":
+    # these headers run no step at T=1
+    T = c.integer(2 if header.kind in ("range_from1", "range_negative") else 1, 5)
+
+    parts = []
+    if hazards:
+        import loophazards
+
+        target = carries[0]
+        loop_var = "x" if "x" in header.rows else header.index
+        site = loophazards.Site(target.name, target.vector, c.choice(rows), loop_var,
+                                None if header.is_while else header.index, header.kind,
+                                control, nnx_module, loop_line == "while k < n:")
+        parts = loophazards.choose(c, site)
+    for part in parts:
+        features.append(part.name)
+        pre += part.pre
+        body = part.body + body if part.first else body + part.body
+        after += part.after
+        results += part.results
+        uses |= part.uses
+        if part.loop_line:
+            loop_line = part.loop_line
+        if part.walrus:
+            tail.remove("k = k + 1")
+            body = [line.replace("xs[k]", "xs[k - 1]") for line in body]
+        if part.guard:
+            at = next(i for i, line in enumerate(body) if line.startswith("if ")
+                      and body[i + 1].strip() == "continue")
+            body[at] = f"if {part.guard}:"
+    body += stop + tail
+    syntax = [p.syntax for p in parts if p.syntax]
+    loop = [loop_line] + _indent(body, 1)
+    if syntax:
+        loop = _styled(loop_line, body, syntax[0])
+
+    if ret in ("single", "tuple"):
         ret_line = f"return {', '.join(results)}"
     else:
         ret_line = "return {" + ", ".join(f"'r{i}': {r}" for i, r in enumerate(results)) + "}"
 
-    fn_body = pre + [loop_line] + _indent(body, 1) + after + [ret_line]
+    fn_body = pre + loop + after + [ret_line]
     if "w @" in " ".join(body) and not nnx_module:
         uses.add("w")
     order = [a for a in ("xs", "ys", "w", "h0", "n") if a in uses]
-    # these headers run no step at T=1
-    T = c.integer(2 if header.kind in ("range_from1", "range_negative") else 1, 5)
     src = ["import jax", "import jax.numpy as jnp", "import numpy as np"]
+    module = [line for p in parts if p.module for line in p.module + ["", ""]]
+    if module:
+        src += ["", ""] + module[:-2]
     if nnx_module:
-        src += ["from flax import nnx", "", "",
-                "class Model(nnx.Module):",
+        src += ["from flax import nnx"] if not module else []
+        src += ["", "", "class Model(nnx.Module):",
                 "    def __init__(self, rngs: nnx.Rngs):",
-                "        self.w = nnx.Param(jax.random.normal(rngs.params(), (3, 3)) * 0.3)",
-                "",
-                f"    def __call__(self, {', '.join(a for a in order if a != 'w')}):"]
+                "        self.w = nnx.Param(jax.random.normal(rngs.params(), (3, 3)) * 0.3)"]
+        src += _indent([line for p in parts for line in p.init], 2)
+        src += ["", f"    def __call__(self, {', '.join(a for a in order if a != 'w')}):"]
         src += _indent(fn_body, 2)
+        for p in parts:
+            if p.methods:
+                src += [""] + _indent(p.methods, 1)
         entry = "Model.__call__"
     else:
         src += ["", "", "@jax.jit", f"def f({', '.join(order)}):"] + _indent(fn_body, 1)
         entry = "f"
+    if nnx_module and module:       # nnx imported after the hazards' module-level lines
+        src.insert(3, "from flax import nnx")
     src += ["", "", "def make_args(T):", "    rng = np.random.default_rng(T)",
             "    def arr(*shape):",
             "        return jnp.asarray(rng.standard_normal(shape), jnp.float32)"]
-    values = {"xs": "arr(T, 3)", "ys": "arr(T, 3)", "w": "arr(3, 3) * 0.3", "h0": "arr(3)",
-              "n": "jnp.int32(T)"}
+    short = any(p.short_ys for p in parts)
+    values = {"xs": "arr(T, 3)", "ys": "arr(max(T - 1, 1), 3)" if short else "arr(T, 3)",
+              "w": "arr(3, 3) * 0.3", "h0": "arr(3)", "n": "jnp.int32(T)"}
     args = [values[a] for a in order if not (nnx_module and a == "w")]
     if nnx_module:
         args.insert(0, "Model(nnx.Rngs(0))")
     src.append(f"    return ({', '.join(args)},)")
-    return Program("\n".join(src) + "\n", entry, T, tuple(features))
+    raise_note = {}
+    for p in parts:
+        raise_note.update(p.raise_note)
+    return Program("\n".join(src) + "\n", entry, T, tuple(features),
+                   grad=any(p.grad for p in parts), raise_note=raise_note)
+
+
+def _styled(loop_line: str, body: list[str], kind: str) -> list[str]:
+    """The loop in an odd but valid syntax: one line, statements joined by `;`, or comments
+    and blank lines in the body."""
+    simple = [i for i, line in enumerate(body) if not line.endswith(":")
+              and not line.startswith(" ") and (i == 0 or not body[i - 1].endswith(":"))]
+    if kind == "one_line" and len(simple) == len(body):
+        return [f"{loop_line} {'; '.join(body)}"]
+    if kind in ("one_line", "semicolons"):
+        pair = next((i for i in simple if i + 1 in simple), None)
+        if pair is not None:
+            body = body[:pair] + [f"{body[pair]}; {body[pair + 1]}"] + body[pair + 2:]
+        return [loop_line] + _indent(body, 1)
+    return ([f"{loop_line}  # one step", "    # the body"] + _indent(body[:1], 1) + [""]
+            + _indent(body[1:], 1) + ["    # end of the step"])
 
 
 # --------------------------------------------------------------------------------------------
 # Sources of choices
 
 
-def from_seed(seed: int) -> Program:
+def from_seed(seed: int, hazards: bool = False) -> Program:
     """The campaign's generator: one program per integer, reproducible."""
     rng = random.Random(seed)
-    return build(Chooser(rng.choice))
+    return build(Chooser(rng.choice), hazards)
 
 
-def programs():
+def programs(hazards: bool = False):
     """A Hypothesis strategy of ``Program`` (shrinks towards the first option of each choice)."""
     from hypothesis import strategies as st
 
     @st.composite
     def _programs(draw):
-        return build(Chooser(lambda options: draw(st.sampled_from(options))))
+        return build(Chooser(lambda options: draw(st.sampled_from(options))), hazards)
 
     return _programs()

@@ -31,5 +31,5 @@ def _args(T):
             jax.random.normal(k3, (T, 4)))
 
 
-CASE = dict(entry="states", rewrite="states_lax", args=_args, hazard="carries/control",
+CASE = dict(entry="states", rewrite="states_lax", args=_args, hazard="carries/array-of-tuples",
             expect="safe", primitive="scan")

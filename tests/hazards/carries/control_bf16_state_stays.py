@@ -25,5 +25,5 @@ def _args(T):
     return (jax.random.normal(jax.random.key(80), (T, 4)),)
 
 
-CASE = dict(entry="smooth", rewrite="smooth_lax", args=_args, hazard="carries/control",
+CASE = dict(entry="smooth", rewrite="smooth_lax", args=_args, hazard="carries/dtype-change",
             expect="safe", primitive="scan")

@@ -25,4 +25,4 @@ def _args(T):
 
 
 CASE = dict(entry="floor_by_step", rewrite="floor_by_step_lax", args=_args,
-            hazard="carries/control", expect="safe", primitive="scan")
+            hazard="carries/loop-index-dtype", expect="safe", primitive="scan")

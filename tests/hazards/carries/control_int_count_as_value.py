@@ -30,7 +30,7 @@ def _args(T):
     return (jax.random.normal(jax.random.key(58), (T, 4)),)
 
 
-CASE = dict(entry="mean", rewrite="mean_lax", args=_args, hazard="carries/control",
+CASE = dict(entry="mean", rewrite="mean_lax", args=_args, hazard="carries/python-int",
             expect="safe", primitive="scan",
             XFAIL_COVERAGE=("refused: only unsafe: rewrite as jax.lax.scan carrying acc, n "
                             "(unsafe: `n` starts as a Python number: if the loop turns it "

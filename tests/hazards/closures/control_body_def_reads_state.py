@@ -37,4 +37,4 @@ def _args(T):
 
 
 CASE = dict(entry="leaky_total", rewrite="leaky_total_lax", args=_args,
-            hazard="closures/control", expect="safe", primitive="scan")
+            hazard="closures/late-binding", expect="safe", primitive="scan")

@@ -27,5 +27,5 @@ def _args(T):
     return jax.random.normal(k1, (4,)), jax.random.normal(k2, (T, 4))
 
 
-CASE = dict(entry="settle", rewrite="settle_lax", args=_args, hazard="closures/control",
+CASE = dict(entry="settle", rewrite="settle_lax", args=_args, hazard="closures/late-binding",
             expect="safe", primitive="scan")

@@ -29,4 +29,4 @@ def _args(T):
 
 
 CASE = dict(entry="rnn_project", rewrite="rnn_project_lax", args=_args,
-            hazard="closures/control", expect="safe", primitive="scan")
+            hazard="closures/late-binding", expect="safe", primitive="scan")

@@ -38,5 +38,5 @@ def _args(T):
             jax.random.normal(k3, (T, 4)))
 
 
-CASE = dict(entry="drift", rewrite="drift_lax", args=_args, hazard="closures/control",
+CASE = dict(entry="drift", rewrite="drift_lax", args=_args, hazard="closures/late-binding",
             expect="safe", primitive="scan")

@@ -29,5 +29,5 @@ def _args(T):
     return jax.random.normal(k1, (4,)) / 2, jax.random.normal(k2, (T, 4)) / 2
 
 
-CASE = dict(entry="attend", rewrite="attend_lax", args=_args, hazard="closures/control",
+CASE = dict(entry="attend", rewrite="attend_lax", args=_args, hazard="closures/late-binding",
             expect="safe", primitive="scan")

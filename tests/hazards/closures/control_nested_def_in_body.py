@@ -36,4 +36,4 @@ def _args(T):
 
 
 CASE = dict(entry="rnn_energy", rewrite="rnn_energy_lax", args=_args,
-            hazard="closures/control", expect="safe", primitive="scan")
+            hazard="closures/late-binding", expect="safe", primitive="scan")

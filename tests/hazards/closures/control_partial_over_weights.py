@@ -37,5 +37,5 @@ def _args(T):
             jax.random.normal(k3, (T, 4)))
 
 
-CASE = dict(entry="run", rewrite="run_lax", args=_args, hazard="closures/control",
+CASE = dict(entry="run", rewrite="run_lax", args=_args, hazard="closures/late-binding",
             expect="safe", primitive="scan")

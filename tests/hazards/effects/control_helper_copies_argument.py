@@ -32,5 +32,5 @@ def _args(T):
     return jax.random.normal(k1, (4,)), jax.random.normal(k2, (T, 4))
 
 
-CASE = dict(entry="accumulate", rewrite="accumulate_lax", args=_args, hazard="effects/control",
-            expect="safe", primitive="scan")
+CASE = dict(entry="accumulate", rewrite="accumulate_lax", args=_args,
+            hazard="effects/mutates-argument", expect="safe", primitive="scan")

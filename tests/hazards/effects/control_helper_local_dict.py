@@ -34,5 +34,5 @@ def _args(T):
     return jax.random.normal(k1, (4,)), jax.random.normal(k2, (T, 4))
 
 
-CASE = dict(entry="blend", rewrite="blend_lax", args=_args, hazard="effects/control",
+CASE = dict(entry="blend", rewrite="blend_lax", args=_args, hazard="effects/mutates-argument",
             expect="safe", primitive="scan")

@@ -28,5 +28,5 @@ def _args(T):
     return jax.random.normal(k1, (4,)), jax.random.normal(k2, (T, 4))
 
 
-CASE = dict(entry="encode", rewrite="encode_lax", args=_args, hazard="effects/control",
+CASE = dict(entry="encode", rewrite="encode_lax", args=_args, hazard="effects/stateful-decorator",
             expect="safe", primitive="scan")

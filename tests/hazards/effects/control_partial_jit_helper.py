@@ -31,5 +31,5 @@ def _args(T):
     return jax.random.normal(k1, (4,)), jax.random.normal(k2, (T, 4))
 
 
-CASE = dict(entry="integrate", rewrite="integrate_lax", args=_args, hazard="effects/control",
+CASE = dict(entry="integrate", rewrite="integrate_lax", args=_args, hazard="effects/stateful-decorator",
             expect="safe", primitive="scan")

@@ -30,5 +30,5 @@ def _args(T):
             jax.random.normal(k3, (4,)), jax.random.normal(k4, (T, 4)))
 
 
-CASE = dict(entry="encode", rewrite="encode_lax", args=_args, hazard="effects/control",
+CASE = dict(entry="encode", rewrite="encode_lax", args=_args, hazard="effects/mutates-argument",
             expect="safe", primitive="scan")

@@ -36,4 +36,4 @@ def _args(T):
 
 
 CASE = dict(entry="Counter.__call__", rewrite="counter_lax", args=_args,
-            hazard="nnx/control", expect="safe", primitive="scan")
+            hazard="nnx/write-in-closure", expect="safe", primitive="scan")

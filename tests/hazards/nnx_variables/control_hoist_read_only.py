@@ -29,4 +29,4 @@ def _args(T):
 
 
 CASE = dict(entry="Recurrence.__call__", rewrite="recurrence_lax", args=_args,
-            hazard="nnx/control", expect="safe", primitive="scan")
+            hazard="nnx/two-loops-one-body", expect="safe", primitive="scan")

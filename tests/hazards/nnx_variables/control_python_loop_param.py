@@ -36,5 +36,6 @@ def _args(T):
     return RNN(nnx.Rngs(4)), jax.random.normal(k1, (4,)), jax.random.normal(k2, (T, 4))
 
 
-CASE = dict(entry="RNN.__call__", rewrite="rnn_lax", args=_args, hazard="nnx/control",
+CASE = dict(entry="RNN.__call__", rewrite="rnn_lax", args=_args,
+            hazard="nnx/carried-variable-read-by-method",
             expect="safe", primitive="scan")
