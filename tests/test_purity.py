@@ -31,8 +31,10 @@ def _judge(source: str) -> purity.Purity:
     "@functools.partial(jax.jit, static_argnames='k')\ndef f(h, k=2):\n    return h * k",
     "def g(h):\n    return h + 1\n\ndef f(h):\n    return g(h) * 2",
     "def f(h):\n    acc = h\n    for k in range(3):\n        acc += h\n    return acc",
+    "def named(fn):\n    @functools.wraps(fn)\n    def w(*a):\n        return fn(*a)\n"
+    "    return w\n\n@named\ndef f(h):\n    return h * 2",
 ], ids=["jnp", "own-list", "copied-argument", "own-dict", "at-add", "jit", "partial-jit",
-        "pure-callee", "array-augassign"])
+        "pure-callee", "array-augassign", "stateless-decorator"])
 def test_pure(source):
     verdict = _judge(source)
     assert verdict.pure, verdict
@@ -58,6 +60,8 @@ def test_pure(source):
      "    return w\n\n@count\ndef f(v):\n    return v", "@count"),
     ("def count(fn):\n    def w(*a):\n        w.n += 1\n        return fn(*a)\n    w.n = 0\n"
      "    return w\n\ndef f(v):\n    return v\n\nf = count(f)", "f = count(f)"),
+    ("def loud(fn):\n    def w(*a):\n        print(a)\n        return fn(*a)\n    return w\n\n"
+     "@loud\ndef f(v):\n    return v", "@loud"),
     ("S = {}\ndef f(v):\n    S['n'] = v\n    return v", "`S`"),
     ("OUT = None\ndef f(v):\n    OUT.write(v)\n    return v", "OUT.write"),
     ("def f(v):\n    yield v", "generator"),
@@ -65,7 +69,7 @@ def test_pure(source):
 ], ids=["append-argument", "alias", "augassign-default", "item-default", "attribute",
         "global", "pop-global", "append-in-expression", "fresh-on-one-path-ifexp",
         "fresh-on-one-path-if", "transitive", "print", "logging", "decorator-counter",
-        "decorator-by-assignment", "item-global", "method-for-effect", "generator",
+        "decorator-by-assignment", "decorator-prints", "item-global", "method-for-effect", "generator",
         "lambda-default"])
 def test_impure(source, words):
     if source.startswith("f = lambda"):

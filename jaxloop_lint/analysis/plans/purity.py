@@ -94,8 +94,11 @@ class _Effect(Exception):
 
 
 class _Judge:
-    def __init__(self, index: ModuleIndex, fn: FunctionInfo, depth: int) -> None:
+    def __init__(self, index: ModuleIndex, fn: FunctionInfo, depth: int,
+                 passthrough: frozenset = frozenset()) -> None:
         self.index = index
+        # names whose calls are judged elsewhere: a decorator's wrapped function
+        self.passthrough = passthrough
         self.imports = index.imports
         self.fn = fn
         self.depth = depth
@@ -172,9 +175,15 @@ class _Judge:
             if qual in jaxapi.TRANSFORMS or qual in _HARMLESS_DECORATORS:
                 continue
             shown = ast.unparse(dec)
-            wrapper = self.index.resolve_function(func, self.fn.parent)
-            if wrapper is not None and _keeps_state(wrapper.node):
-                self._impure(f"is wrapped by `@{shown}`, which keeps state between calls")
+            decorator = self.index.resolve_function(func, self.fn.parent)
+            if decorator is not None and not isinstance(dec, ast.Call):
+                if _keeps_state(decorator.node):
+                    self._impure(f"is wrapped by `@{shown}`, which keeps state between calls")
+                found = _decorator_purity(self.index, decorator, self.depth)
+                if found.kind == IMPURE:
+                    self._impure(f"is wrapped by `@{shown}`, which {found.reason}")
+                if found.pure:
+                    continue
             self._unknown(f"is wrapped by `@{shown}`")
 
     def _rebound(self) -> None:
@@ -328,6 +337,9 @@ class _Judge:
         func = call.func
         shown = ast.unparse(func)
         qual = self.imports.qualname(func)
+        if isinstance(func, ast.Name) and func.id in self.passthrough \
+                or qual in _HARMLESS_DECORATORS:
+            return
         if qual is not None:
             if qual.startswith(jaxapi.EFFECT_PREFIXES):
                 self._impure(f"calls `{shown}`")
@@ -384,6 +396,31 @@ class _Judge:
                 return True
             return isinstance(func, ast.Attribute) and func.attr == "copy" and not value.args
         return False
+
+
+def _decorator_purity(index: ModuleIndex, decorator: FunctionInfo, depth: int) -> Purity:
+    """A decorator of the module, ``def named(fn): ... return wrapper``: pure when its own code
+    and the wrappers it returns do nothing but call ``fn`` (judged on its own, where it is
+    defined) and compute."""
+    node = decorator.node
+    params = [a.arg for a in node.args.posonlyargs + node.args.args]
+    if isinstance(node, ast.Lambda) or not params:
+        return Purity(UNKNOWN, "is not a plain decorator")
+    through = frozenset(params[:1])
+    found = _Judge(index, decorator, depth + 1, through).run()
+    if not found.pure:
+        return found
+    for ret in (n for n in walk_statement(ast.Module(node.body, [])) if isinstance(n, ast.Return)):
+        value = ret.value
+        if isinstance(value, ast.Name) and value.id in through:
+            continue  # returns the function itself
+        wrapper = decorator.children.get(value.id) if isinstance(value, ast.Name) else None
+        if wrapper is None:
+            return Purity(UNKNOWN, f"returns `{ast.unparse(value) if value else 'None'}`")
+        found = _Judge(index, wrapper, depth + 1, through).run()
+        if not found.pure:
+            return found
+    return _PURE
 
 
 def module_containers(index: ModuleIndex) -> set[str]:
