@@ -86,3 +86,20 @@ def final_return(ctx: LoopContext) -> ast.Return:
         if isinstance(value, (ast.Tuple, ast.List, ast.Dict)):
             raise Refuse("`return` inside the loop returns a container")
     return body[-1]
+
+
+def check_walrus(ctx: LoopContext) -> None:
+    """``while (r := f(x)) > tol:``: the test binds ``r`` each time it runs, once more than the
+    body. A ``while_loop`` cond function keeps that binding to itself, so a ``r`` read anywhere
+    else (the body, after the loop) would be unbound or stale."""
+    node = ctx.node
+    for sub in ast.walk(node.test):
+        if isinstance(sub, ast.NamedExpr):
+            name = sub.target.id
+            reads = [n for n in ast.walk(ctx.fn.node) if isinstance(n, ast.Name)
+                     and n.id == name and isinstance(n.ctx, ast.Load)
+                     and not any(n is t for t in ast.walk(node.test))]
+            if reads:
+                raise Refuse(f"the `while` test binds `{name}` with `:=` and line "
+                             f"{reads[0].lineno} reads it: a while_loop's cond function keeps "
+                             "that binding to itself")
