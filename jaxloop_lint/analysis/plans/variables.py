@@ -434,8 +434,8 @@ _OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "
 
 
 def _replacing_write(attr: str, proven: bool, notes: list[str], shown: str) -> None:
-    note = (f"assumes `{shown}` keeps the Variable's shape and dtype (it replaces the "
-            "payload); otherwise the lax loop raises a TypeError at trace time")
+    note = (f"assumes `{shown}` keeps the Variable's type: it replaces the payload, and a "
+            "lax loop raises a TypeError at trace time if the shape or dtype changes")
     if not proven and note not in notes:
         notes.append(note)
 

@@ -39,4 +39,4 @@ def _args(T):
 
 CASE = dict(entry="PeakTracker.__call__", rewrite="peak_lax", args=_args,
             hazard="nnx/broadcasting-write", expect="unsafe", primitive="scan",
-            unsafe_raise_note={"carry input and carry output": "shape and dtype"})
+            unsafe_raise_note={"carry input and carry output": "Variable's type"})

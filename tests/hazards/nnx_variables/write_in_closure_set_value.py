@@ -47,4 +47,4 @@ def _args(T):
 
 CASE = dict(entry="Summer.__call__", rewrite="summer_lax", args=_args,
             hazard="nnx/write-in-closure", expect="unsafe", primitive="scan",
-            unsafe_raise_note={"carry input and carry output": "shape and dtype"})
+            unsafe_raise_note={"carry input and carry output": "Variable's type"})
