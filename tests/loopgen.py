@@ -9,6 +9,10 @@ on traced conditions, ``while`` on a traced condition. The module ends with ``ma
 
 The generator draws through a ``Chooser``, so the same code serves Hypothesis (``programs()``,
 shrinkable) and the long campaign (``from_seed(n)``, reproducible from one integer).
+
+``hazards=True`` adds one or two of issue 12's traps (tests/loophazards.py) to each program,
+drawn after every other choice: the same seed gives the same program plus the hazard lines.
+``Program.grad`` and ``Program.raise_note`` then say how a fix of it is judged.
 """
 from __future__ import annotations
 
