@@ -158,6 +158,12 @@ def hoist_plan(index: ModuleIndex, facts: BodyFacts, attr: str,
                           "its first trace for the next, so a read hoisted before one loop "
                           "would not reach the others")
         _check_runs_once(body, runs[0][0])
+        if body.cls is not None:
+            written, _ = reached_variables(index, body.cls, body.node, body.self_name,
+                                           index.variable_attrs(body.cls), writes_only=True)
+            if attr in written:
+                raise _Refuse(f"`{written[attr]}`, used in the body, writes `self.{attr}`: "
+                              "a read hoisted before the loop would not see it")
         _check_nothing_else_runs(body, *runs[0], attr)
         edits.append(Edit(INSERT_BEFORE, runs[0][0], (f"{name} = {read}",)))
     except _Refuse as refusal:
