@@ -69,8 +69,8 @@ def test_pure(source):
 ], ids=["append-argument", "alias", "augassign-default", "item-default", "attribute",
         "global", "pop-global", "append-in-expression", "fresh-on-one-path-ifexp",
         "fresh-on-one-path-if", "transitive", "print", "logging", "decorator-counter",
-        "decorator-by-assignment", "decorator-prints", "item-global", "method-for-effect", "generator",
-        "lambda-default"])
+        "decorator-by-assignment", "decorator-prints", "item-global", "method-for-effect",
+        "generator", "lambda-default"])
 def test_impure(source, words):
     if source.startswith("f = lambda"):
         index = ModuleIndex(ast.parse(HEADER + source))

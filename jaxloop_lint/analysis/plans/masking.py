@@ -155,4 +155,3 @@ def _refuse(shown: str) -> None:
     raise Refuse(f"the masked steps call `{shown}`, which could give inf/nan on data the "
                  "original never reached, and poison the gradient (its operands cannot be "
                  "guarded here)")
-
