@@ -166,8 +166,6 @@ def test_strict_comparison_holds_weak_types_to_account():
 HAZARD_SEEDS = range(8)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: loops-1 bumps a `nonlocal` counter through a "
-                                       "closure; the unsafe scan runs it once (1, not 3)")
 def test_generated_hazard_programs():
     failures = []
     for seed in HAZARD_SEEDS:

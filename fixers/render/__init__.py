@@ -18,11 +18,12 @@ from jaxloop_lint.analysis.plans import EditPlan
 from jaxloop_lint.analysis.plans import LoopPlan
 from jaxloop_lint.positions import physical_lines
 
+from .blocks import statement_nodes
 from .comments import comments
 from .edits import render_edit_plans
-from .loops import consumer_text, named_nodes, render_loop
+from .loops import consumer_text, guard_text, named_nodes, render_loop
 from .naming import Names
-from .positions import Originals, Pos, Span, cst_pos, cst_span
+from .positions import Originals, Pos, Span, cst_pos, cst_span, node_span
 
 
 def render_fixes(source: str, diagnostics: Sequence[Diagnostic],
@@ -110,7 +111,11 @@ class _Apply(cst.CSTTransformer):
         # that held the call: the statements being visited, innermost last, and their comments.
         self.statements: list[cst.CSTNode] = []
         self.moved_comments: dict[int, list[cst.EmptyLine]] = {}
+        # operands of singular operations in masked steps: ``jnp.where(<mask>, 1, z)``
+        self.guards: dict[Span, tuple[LoopPlan, object]] = {}
         for plan in plans.values():
+            for guard in plan.guards:
+                self.guards[cst_span(lines, guard.node)] = (plan, guard)
             if plan.final_return is not None:  # becomes part of the rewrite's own return
                 self.removals.add(cst_pos(lines, plan.final_return))
             for out in plan.outputs:
@@ -125,7 +130,7 @@ class _Apply(cst.CSTTransformer):
         plan = self.plans.get(self._at(original))
         if plan is None:
             return updated
-        body_positions = [self._at(s) for s in original.body.body]
+        body_positions = [self._at(s) for s in statement_nodes(original.body)]
         scope = self.scopes.setdefault(id(plan.function), self.names.scope())
         result = render_loop(plan, original, updated, body_positions, self.lines, scope,
                              self.originals)
@@ -146,6 +151,11 @@ class _Apply(cst.CSTTransformer):
         return super().on_visit(node)
 
     def on_leave(self, original, updated):
+        if self.guards and isinstance(original, cst.BaseExpression):
+            found = self.guards.get(node_span(
+                lambda n: self.get_metadata(PositionProvider, n), original))
+            if found is not None:
+                updated = cst.parse_expression(guard_text(*found, updated))
         if isinstance(original, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
             self.statements.pop()
             moved = self.moved_comments.pop(id(original), None)

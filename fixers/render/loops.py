@@ -13,6 +13,7 @@ from jaxloop_lint.analysis.names import stores, target_names
 from jaxloop_lint.analysis.plans.types import (FORI, SCAN, VMAP, WHILE, Arange, LoopPlan, Output,
                                                Over, Positions, Xs)
 
+from .blocks import block_layout, statement_lines
 from .comments import comments
 from .naming import Names
 from .positions import Originals, cst_pos
@@ -30,6 +31,30 @@ def consumer_text(plan: LoopPlan, out: Output) -> str:
     if out.axis == 0:
         return ys
     return f"{plan.jnp}.moveaxis({ys}, 0, {out.axis})"
+
+
+# Where a guard's mask goes before the step function names it (``_unmask``).
+_MASK, _MASK_AFTER = "__jaxloop_mask__", "__jaxloop_mask_after__"
+
+
+def guard_text(plan: LoopPlan, guard, operand: cst.BaseExpression) -> str:
+    """``jnp.where(<mask>, <safe>, <operand>)``: the operand of a singular operation, harmless
+    in the masked steps."""
+    mask = _MASK_AFTER if guard.after_stop else _MASK
+    return f"{plan.jnp}.where({mask}, {guard.safe}, {_code(operand)})"
+
+
+def _unmask(statements: list, before: str, after: str = "") -> list:
+    """The guards' masks, named now that the step's flags have names."""
+    masks = {_MASK: before, _MASK_AFTER: after}
+
+    class Fill(cst.CSTTransformer):
+        def leave_Name(self, original, updated):
+            if updated.value in masks:
+                return cst.parse_expression(masks[updated.value])
+            return updated
+
+    return [s.visit(Fill()) for s in statements]
 
 
 def named_nodes(plan: LoopPlan) -> list[ast.AST]:
@@ -110,7 +135,7 @@ def _render(plan: LoopPlan, loop: Union[cst.For, cst.While],
             body_positions: Sequence[tuple[int, int]], lines, names: Names,
             originals: Originals) -> Rendered:
     base = plan.function.name.strip("_") if plan.function.name != "<lambda>" else "loop"
-    statements = list(loop.body.body)
+    statements = statement_lines(loop.body)
     # Take the appends out last-first, so each index into the body stays valid.
     items: dict[int, str] = {}
     orphans: list[cst.EmptyLine] = []  # comments of a removed last statement: above the return
@@ -162,7 +187,8 @@ def _render(plan: LoopPlan, loop: Union[cst.For, cst.While],
         cond_body = carry.unpack() + [_stmt(f"return {test}")]
         body = carry.unpack() + statements + [_stmt(f"return {carry.bare}")]
         defs = [_def(cond, [carry.param], cond_body, None).with_changes(
-                    body=cst.IndentedBlock(body=cond_body, indent=loop.body.indent)),
+                    body=cst.IndentedBlock(body=cond_body,
+                                           indent=block_layout(loop.body).get("indent"))),
                 _def(step, [carry.param], body, loop).with_changes(
                     leading_lines=[cst.EmptyLine(indent=False)])]
         call = f"{carry.bare} = {plan.lax}.while_loop({cond}, {step}, {carry.expr})"
@@ -193,6 +219,9 @@ def _render_masked(plan: LoopPlan, loop, statements, where: int, base: str,
     state = carried[0] if len(carried) == 1 else f"({joined})"
     param = names.fresh("carry")
     x_param, x_unpack = _step_input(plan.step_target, loop.target, names)
+    if plan.guards:
+        before = _unmask(before, done)
+        after = _unmask(after, done, f"{done} | {stop}")
     body = [_stmt(f"{state}, {done} = {param}"),
             _stmt(f"{', '.join(prev)} = {joined}")] + x_unpack + before
     body.append(_flag_line(stop, check))
@@ -216,7 +245,7 @@ def _render_masked(plan: LoopPlan, loop, statements, where: int, base: str,
     if orelse:  # ``else:`` runs when no break fired: each assignment keeps its old value if one did
         call = f"({state}, {done}), _ = {plan.lax}.scan({step}, ({state}, False), {xs})"
         after_loop = [_stmt(call)]
-        for stmt, node in zip(loop.orelse.body.body, orelse):
+        for stmt, node in zip(statement_lines(loop.orelse.body), orelse):
             small = stmt.body[0]
             value = _code(small.value)
             if isinstance(small, cst.AugAssign):  # ``x += v``: ``x + (v)``
@@ -247,6 +276,8 @@ def _render_skip(plan: LoopPlan, loop, statements, where: int, base: str,
     kept = [names.fresh(f"{c}_kept") for c in carried]
     carry = _Carry(carried, names)
     x_param, x_unpack = _step_input(plan.step_target, loop.target, names)
+    if plan.guards:
+        after = _unmask(after, "", skip)
     body = carry.unpack() + x_unpack + before
     body += [_flag_line(skip, check), _stmt(f"{', '.join(kept)} = {', '.join(carried)}")] + after
     for c, k in zip(carried, kept):
@@ -279,14 +310,23 @@ def _render_padded(plan: LoopPlan, loop, statements, base: str, names: Names,
     kept = [names.fresh(f"{c}_kept") for c in carried]
     carry = _Carry(carried, names)
     bound = originals.code(plan.mask_bound)
+    before: list[cst.BaseStatement] = []
+    if plan.mask_bound_snapshot:  # range() read the bound once; the body rebinds it
+        snapshot = names.fresh("bound")
+        before = [_stmt(f"{snapshot} = {bound}")]
+        bound = snapshot
+    if plan.guards:
+        limit = bound if bound.isidentifier() else f"({bound})"
+        statements = _unmask(statements, f"{plan.index} >= {limit}")
     body = carry.unpack() + [_stmt(f"{', '.join(kept)} = {', '.join(carried)}")] + statements
     for c, k in zip(carried, kept):
         body.append(_stmt(f"{c} = {plan.jnp}.where({plan.index} < {bound}, {c}, {k})"))
     body.append(_stmt(f"return {carry.expr}, None"))
     defs = [_def(step, [carry.param, plan.index], body, loop)]
-    defs[0] = defs[0].with_changes(leading_lines=_leading(loop))
+    head = before + defs
+    head[0] = head[0].with_changes(leading_lines=_leading(loop))
     call = f"{carry.target}, _ = {plan.lax}.scan({step}, {carry.expr}, {_xs(plan, originals)})"
-    return Rendered(defs + [_stmt(call)], plan.needs_jax_import)
+    return Rendered(head + [_stmt(call)], plan.needs_jax_import)
 
 
 class _Carry:
@@ -364,8 +404,7 @@ def _def(name: str, params: list[str], body: list[cst.BaseStatement],
     node = cst.parse_statement(f"def {name}({', '.join(params)}):\n    pass\n")
     block = cst.IndentedBlock(body=body)
     if loop is not None:  # the loop body's own indentation, header comment and trailing lines
-        block = block.with_changes(header=loop.body.header, footer=loop.body.footer,
-                                   indent=loop.body.indent)
+        block = block.with_changes(**block_layout(loop.body))
     return node.with_changes(body=block)
 
 

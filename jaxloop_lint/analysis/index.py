@@ -117,7 +117,7 @@ class ModuleIndex:
         self.module_functions: dict[str, FunctionInfo] = {}
         self.classes: dict[str, ClassInfo] = {}
         self.calls: list[CallSite] = []  # transform and lax-loop calls, resolved
-        self.purity: dict[FunctionInfo, bool] = {}  # is_pure_function's memo
+        self.purity: dict = {}  # plans.purity.judge's memo: FunctionInfo -> Purity
         # Expressions on no such line cannot hold a kept call, so the walk skips them: most of
         # a module's nodes are expressions, and walking them dominated the analysis.
         self.text = SourceText(lines) if lines is not None else None

@@ -8,6 +8,7 @@ from typing import Optional
 
 from . import jaxapi
 from .index import CallSite, FunctionInfo, ModuleIndex
+from .names import walk_statement
 from .walk import walk
 
 
@@ -32,18 +33,31 @@ def body_facts(index: ModuleIndex, site: CallSite, body: FunctionInfo) -> BodyFa
     stmts = [node.body] if isinstance(node, ast.Lambda) else node.body
     local = set(_params(node))
     declared_outer: set[str] = set()
+    nested_nonlocal: set[str] = set()  # ``nonlocal`` in a helper of the body
     nodes = [sub for stmt in stmts for sub in walk(stmt)]  # ast.walk's order, walked once
     for sub in nodes:
         if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
             local.add(sub.id)
-        elif isinstance(sub, (ast.Global, ast.Nonlocal)):
+        elif isinstance(sub, ast.Global):
             declared_outer.update(sub.names)
+        elif isinstance(sub, ast.Nonlocal):
+            nested_nonlocal.update(sub.names)
         elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             local.add(sub.name)
             if not isinstance(sub, ast.ClassDef):
                 local.update(_params(sub))
         elif isinstance(sub, ast.Lambda):
             local.update(_params(sub))
+    if nested_nonlocal:
+        # A helper's ``nonlocal x`` is the body's own ``x`` when the body binds it; the
+        # body's own ``nonlocal x`` (or a helper's, for a name the body does not bind) is
+        # outside.
+        own = set(_params(node)) | {
+            n.id for stmt in stmts for n in walk_statement(stmt)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        own_declared = {name for stmt in stmts for n in walk_statement(stmt)
+                        if isinstance(n, ast.Nonlocal) for name in n.names}
+        declared_outer |= own_declared | {n for n in nested_nonlocal if n not in own}
     local -= declared_outer
     self_name = body.self_name
     cls = body.method_class

@@ -25,6 +25,15 @@ def walk_scope(node: ast.AST) -> Iterator[ast.AST]:
         todo.extend(ast.iter_child_nodes(current))
 
 
+def walk_statement(stmt: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of one statement of a block, like walk_scope, but a ``def`` / ``class``
+    statement is not entered either: its body runs in a scope of its own, when called."""
+    if isinstance(stmt, _SCOPES):
+        yield stmt
+        return
+    yield from walk_scope(stmt)
+
+
 def loads(expr: ast.AST) -> set[str]:
     """Names an expression reads (comprehension variables excluded)."""
     out, local = set(), set()
@@ -134,11 +143,69 @@ def _stmt(stmt, defined: set[str], found: set[str]) -> set[str]:
                 defined = defined | set(target_names(item.optional_vars))
         return _block(stmt.body, defined, found)
     if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+        # Its decorators and defaults run here; its body reads names when called, which is
+        # after this point: reading them here over-approximates (a carry too many is harmless).
+        for expr in definition_time_parts(stmt):
+            _read(expr, defined, found)
+        found.update(free_names(stmt) - defined)
         return defined | {stmt.name}
     for child in ast.iter_child_nodes(stmt):
         if isinstance(child, ast.expr):
             _read(child, defined, found)
     return defined
+
+
+def definition_time_parts(node: ast.AST) -> list[ast.expr]:
+    """The parts of a def, lambda or class the enclosing scope evaluates when it defines it:
+    decorators, default values, bases (not the body)."""
+    out: list[ast.expr] = list(getattr(node, "decorator_list", ()))
+    args = getattr(node, "args", None)
+    if isinstance(args, ast.arguments):
+        out += list(args.defaults) + [d for d in args.kw_defaults if d is not None]
+    if isinstance(node, ast.ClassDef):
+        out += list(node.bases) + [k.value for k in node.keywords]
+    return out
+
+
+def free_names(node: ast.AST) -> set[str]:
+    """Names a function, lambda, class or generator expression reads from the scopes around
+    it when it runs (late binding), nested scopes inside it included. Its decorators and
+    defaults are not part of it: they are read once, where it is defined."""
+    if isinstance(node, ast.Lambda):
+        parts: list[ast.AST] = [node.body]
+    elif isinstance(node, _COMPREHENSIONS):
+        parts = [node]
+    else:
+        parts = list(node.body)
+    reads: set[str] = set()
+    binds: set[str] = set(_param_names(node))
+    declared: set[str] = set()
+    todo = list(parts)
+    while todo:
+        sub = todo.pop()
+        if isinstance(sub, _SCOPES):
+            if not isinstance(sub, ast.Lambda):
+                binds.add(sub.name)
+            for expr in definition_time_parts(sub):
+                reads |= loads(expr)
+            reads |= free_names(sub)
+            continue
+        if isinstance(sub, ast.Name):
+            (reads if isinstance(sub.ctx, ast.Load) else binds).add(sub.id)
+        elif isinstance(sub, (ast.Global, ast.Nonlocal)):
+            declared.update(sub.names)
+        elif isinstance(sub, ast.comprehension):
+            binds.update(target_names(sub.target))
+        todo.extend(ast.iter_child_nodes(sub))
+    return reads - (binds - declared) | (reads & declared)
+
+
+def _param_names(node: ast.AST) -> list[str]:
+    args = getattr(node, "args", None)
+    if not isinstance(args, ast.arguments):
+        return []
+    out = [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
+    return out + [a.arg for a in (args.vararg, args.kwarg) if a is not None]
 
 
 def fresh_name(base: str, taken: set[str], default: str = "value") -> str:

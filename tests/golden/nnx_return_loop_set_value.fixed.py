@@ -1,6 +1,8 @@
 """The loop's result is returned directly and the body writes with `set_value`: the fix binds
 the result, writes the carried value back with `set_value` (which, like the original, replaces
-the payload), then returns."""
+the payload), then returns. Unsafe: `set_value` replaces the payload, and nothing proves
+`jnp.maximum(peak, h.max())` keeps the Variable's shape and dtype (a lax loop would raise if
+not)."""
 import jax
 import jax.numpy as jnp
 from flax import nnx
@@ -33,6 +35,6 @@ def _args(T):
     return model, jax.random.normal(jax.random.key(1), (3,)), T
 
 
-CASE = dict(entry="PeakTracker.__call__", args=_args, grad="auto", unsafe=False,
+CASE = dict(entry="PeakTracker.__call__", args=_args, grad="auto", unsafe=True,
             primitive="scan", differentiable=True, trip_counts=(4, 16),
             original="raises:TraceContextError")

@@ -22,7 +22,7 @@ class Integrator(nnx.Module):
             h, steps, state_sum = carry
             h = jnp.tanh(h @ A + b)
             steps += 1
-            state_sum = state_sum + h
+            state_sum = state_sum.at[...].set(state_sum + h)
             return (h, steps, state_sum)
 
         A = self.A[...]

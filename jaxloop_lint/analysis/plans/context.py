@@ -13,7 +13,7 @@ from typing import Optional
 from ..flow import FunctionFacts
 from ..index import FunctionInfo, ModuleIndex
 from ..loops import LoopModel
-from ..names import parent_map, stores, walk_scope
+from ..names import parent_map, stores, walk_scope, walk_statement
 
 
 class LoopContext:
@@ -123,7 +123,7 @@ def stop_statement(loop) -> Optional[ast.If]:
                                             and s.body[0].value is not None)]
     if len(candidates) != 1:
         return None
-    jumps = [n for s in loop.body for n in walk_scope(s)
+    jumps = [n for s in loop.body for n in walk_statement(s)
              if isinstance(n, ast.Return) or isinstance(n, (ast.Break, ast.Continue))
              and not inside_inner_loop(n, s)]
     return candidates[0] if len(jumps) == 1 else None

@@ -6,7 +6,7 @@ import ast
 from typing import Optional
 
 from .. import jaxapi
-from ..names import loads, parent_map, target_names, walk_scope
+from ..names import loads, parent_map, target_names
 from ..values import Kind
 from .context import LoopContext
 from .types import Refuse
@@ -20,7 +20,7 @@ def check_index(ctx: LoopContext, target: ast.expr) -> Optional[str]:
     env = ctx.loop.env_after
     for stmt in ctx.body:
         parents = parent_map(stmt)
-        for sub in walk_scope(stmt):
+        for sub in ast.walk(stmt):  # functions defined in the body run in the step too
             if isinstance(sub, ast.Name) and sub.id == name:
                 if isinstance(sub.ctx, ast.Store):
                     raise Refuse(f"the body reassigns the loop index `{name}`")
@@ -47,7 +47,7 @@ def _check_derived(ctx: LoopContext, index: str) -> None:
     body = ctx.body
     for _ in range(2):
         for stmt in body:
-            for sub in walk_scope(stmt):
+            for sub in ast.walk(stmt):
                 if isinstance(sub, ast.Assign) and loads(sub.value) & derived:
                     for t in sub.targets:
                         derived |= set(target_names(t))
@@ -55,7 +55,7 @@ def _check_derived(ctx: LoopContext, index: str) -> None:
     if not derived:
         return
     for stmt in body:
-        for sub in walk_scope(stmt):
+        for sub in ast.walk(stmt):
             static_parts = []
             if isinstance(sub, ast.Slice):
                 static_parts = [p for p in (sub.lower, sub.upper, sub.step) if p is not None]

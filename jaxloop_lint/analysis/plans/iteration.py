@@ -12,7 +12,10 @@ from typing import Optional
 
 from ..loops import LoopKind
 from ..values import Kind
+from ..names import loads
 from .context import LoopContext
+from . import masking
+from .differentiated import check_differentiable
 from .index_use import check_index
 from .types import FORI, SCAN, VMAP, Arange, LoopPlan, Output, Over, Positions, Refuse, Xs
 
@@ -65,6 +68,10 @@ def _plan_range(ctx: LoopContext, call: ast.Call, carried, outputs) -> LoopPlan:
         if outputs:
             raise Refuse("per-step outputs need a static trip count, and "
                          f"`{ast.unparse(ctx.loop.traced)}` is traced")
+        _check_python_minmax(ctx, call)
+        reason = check_differentiable(ctx.index, ctx.fn, "jax.lax.fori_loop with a traced bound")
+        if reason:
+            raise Refuse(reason)
         ctx.notes.append("jax.lax.fori_loop with a traced bound is not "
                          "reverse-differentiable")
     step = call.args[2] if len(call.args) == 3 else None
@@ -77,6 +84,28 @@ def _plan_range(ctx: LoopContext, call: ast.Call, carried, outputs) -> LoopPlan:
         raise Refuse("a `break` needs a static trip count" if ctx.stop is not None
                      else "jax.lax.fori_loop needs a step of 1 when the bound is traced")
     return _scan(ctx, carried, outputs, [Arange(tuple(call.args))], target)
+
+
+def _check_python_minmax(ctx: LoopContext, call: ast.Call) -> None:
+    """``range(1, min(n, 8))`` with ``n`` traced: Python's ``min`` compares a tracer and raises
+    wherever it runs, so a lax loop keeping it as its bound raises too. Also through a name
+    bound to it (``k = min(n, 8)`` ... ``range(k)``)."""
+    env = ctx.loop.env_after
+    inits = ctx.initial_values
+    for arg in call.args:
+        parts = [arg] + [inits[n.id] for n in ast.walk(arg)
+                         if isinstance(n, ast.Name) and n.id in inits]
+        for part in parts:
+            for sub in ast.walk(part):
+                if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) \
+                        and sub.func.id in ("min", "max") and ctx.imports.qualname(
+                            sub.func) is None and sub.func.id not in ctx.bound_before - {
+                            "min", "max"} and not all(_is_static_expr(a, env)
+                                                      for a in sub.args):
+                    fix = "jnp.minimum" if sub.func.id == "min" else "jnp.maximum"
+                    raise Refuse(f"Python's `{sub.func.id}` in `{ast.unparse(sub)}` compares a "
+                                 "traced value, which raises wherever it runs: with "
+                                 f"`{fix}` the loop can become a fori_loop")
 
 
 def _enumerated(ctx: LoopContext, call: ast.Call) -> list[Xs]:
@@ -134,10 +163,14 @@ def _padded(ctx: LoopContext, carried, outputs, index, maximum: ast.expr,
     carry unchanged. Unlike fori_loop with a traced bound, it stays reverse-differentiable."""
     if outputs:
         raise Refuse("per-step outputs would have the padded length, not the traced one")
-    ctx.notes.append("the padded steps still run on real data: an op that gives inf/nan "
-                     "there can poison gradients")
+    guarded = masking.guards(ctx, ctx.body, after_stop=False)
+    ctx.notes.append("the padded steps still compute on the data past the bound (log, sqrt "
+                     "and division guarded): gradients assume that data is finite")
+    # ``range`` read its bound once: a body that rebinds it must not move the mask
+    rebound = bool(loads(bound) & set(ctx.body_stores))
     return LoopPlan(SCAN, ctx.loop, ctx.fn, carried, xs=[Arange((maximum,))],
-                    step_target=ctx.node.target, index=index, mask_bound=bound)
+                    step_target=ctx.node.target, index=index, mask_bound=bound,
+                    mask_bound_snapshot=rebound, guards=guarded)
 
 
 def _scan(ctx: LoopContext, carried, outputs, xs: list[Xs], target) -> LoopPlan:
@@ -149,12 +182,23 @@ def _scan(ctx: LoopContext, carried, outputs, xs: list[Xs], target) -> LoopPlan:
                          "data")
         if not carried:
             raise Refuse("nothing computed in the loop is used after it")
-        ctx.notes.append(f"the steps masked by `{jump}` still run on real data: an op "
-                         "that gives inf/nan there can poison gradients")
+        at = ctx.body.index(ctx.stop)
+        guarded = masking.guards(ctx, ctx.body[at + 1:], after_stop=True)
+        if jump != "continue":  # after a break / return, every later step is masked
+            guarded = masking.guards(ctx, ctx.body[:at], after_stop=False) + guarded
+        if jump == "return":
+            masking.check_unguarded(ctx, [ctx.stop.body[0].value, ctx.final_return.value],
+                                    "the rewrite's `jnp.where` over both return values")
+        masking.check_unguarded(ctx, [s.value for s in ctx.node.orelse
+                                      if isinstance(s, (ast.Assign, ast.AugAssign))],
+                                "the `else:` clause, rewritten as a `jnp.where`,")
+        ctx.notes.append(f"the steps masked by `{jump}` still compute on the data after it "
+                         "(log, sqrt and division guarded): gradients assume that data is "
+                         "finite")
         if jump == "return":
             ctx.notes.append("both return values are computed and jnp.where picks one")
         return LoopPlan(SCAN, ctx.loop, ctx.fn, carried, xs=xs, step_target=target,
-                        stop=ctx.stop, final_return=ctx.final_return)
+                        stop=ctx.stop, final_return=ctx.final_return, guards=guarded)
     # No state flows from one step to the next: the steps are independent, run them in
     # parallel with vmap instead of one after another.
     form = VMAP if outputs and not carried else SCAN

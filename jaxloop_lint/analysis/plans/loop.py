@@ -18,11 +18,13 @@ from ..flow import FunctionFacts
 from ..index import ModuleIndex
 from ..loops import LoopModel
 from .carries import carried_names
+from .closures import check_closures
+from .differentiated import check_differentiable
 from .context import LoopContext
 from .effects import check_effects, check_growth
 from .iteration import plan_for
 from .outputs import per_step_outputs
-from .refusals import check_else, check_statements, final_return
+from .refusals import check_else, check_statements, check_walrus, final_return
 from .types import VMAP, WHILE, Arange, LoopPlan, Plan, Positions, Refusal, Refuse
 
 
@@ -45,9 +47,14 @@ def _plan(ctx: LoopContext) -> LoopPlan:
     check_effects(ctx, output_names)
     check_growth(ctx)
     carried = carried_names(ctx, output_names)
+    check_closures(ctx, carried, output_names)
     if isinstance(node, ast.While):
         if outputs:
             raise Refuse("per-step outputs of a `while` loop have a data-dependent length")
+        check_walrus(ctx)
+        reason = check_differentiable(ctx.index, ctx.fn, "jax.lax.while_loop")
+        if reason:
+            raise Refuse(reason)
         ctx.notes.append("jax.lax.while_loop is not reverse-differentiable")
         return LoopPlan(WHILE, ctx.loop, ctx.fn, carried)
     return plan_for(ctx, carried, outputs)

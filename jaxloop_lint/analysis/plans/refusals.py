@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from .. import jaxapi
-from ..names import walk_scope
+from ..names import walk_statement
 from .context import LoopContext, inside_inner_loop
 from .types import Refuse
 
@@ -14,30 +14,43 @@ FORBIDDEN = {
     ast.Raise: "`raise` inside the loop", ast.Try: "`try`", ast.With: "`with`",
     ast.AsyncWith: "`async with`", ast.AsyncFor: "`async for`", ast.Global: "`global`",
     ast.Nonlocal: "`nonlocal`", ast.Delete: "`del`", ast.Import: "an import",
-    ast.ImportFrom: "an import", ast.FunctionDef: "a nested `def`",
-    ast.AsyncFunctionDef: "a nested `def`", ast.ClassDef: "a nested `class`",
+    ast.ImportFrom: "an import", ast.AsyncFunctionDef: "a nested `async def`",
+    ast.ClassDef: "a nested `class`",
     ast.Yield: "`yield`", ast.YieldFrom: "`yield`", ast.Await: "`await`",
     ast.Match: "`match`",
 }
-_SCOPE_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 def check_statements(ctx: LoopContext) -> None:
-    starts = [s.lineno for s in ctx.body]
-    if len(set(starts)) != len(starts):
-        raise Refuse("the body has statements joined by `;` on one line")
     # the one ``if cond: break`` / ``continue`` / ``return v`` becomes the done flag
     allowed = {id(n) for n in ast.walk(ctx.stop.body[0])} if ctx.stop is not None else ()
     for stmt in ctx.body:
-        for sub in walk_scope(stmt):
+        for sub in walk_statement(stmt):
             if id(sub) in allowed:
                 continue
             reason = FORBIDDEN.get(type(sub))
             if reason is not None and not (
                     isinstance(sub, (ast.Break, ast.Continue)) and inside_inner_loop(sub, stmt)):
                 raise Refuse(f"the body has {reason}")
-            if isinstance(sub, _SCOPE_DEFS):
-                raise Refuse("the body defines a function or class")
+            if isinstance(sub, ast.FunctionDef):
+                check_nested_def(ctx, sub)
+
+
+def check_nested_def(ctx: LoopContext, node: ast.FunctionDef) -> None:
+    """A plain function defined in the body moves into the step function with it (what it
+    reads is checked by ``closures``). A decorator runs once per definition: only the JAX
+    transforms, which have no Python state, may wrap it."""
+    for dec in node.decorator_list:
+        func = dec.func if isinstance(dec, ast.Call) else dec
+        qual = ctx.imports.qualname(func)
+        if qual == "functools.partial" and isinstance(dec, ast.Call) and dec.args:
+            qual = ctx.imports.qualname(dec.args[0])
+        if qual not in jaxapi.TRANSFORMS:
+            raise Refuse(f"the body defines `{node.name}` with the decorator "
+                         f"`@{ast.unparse(dec)}`, which would run once instead of once per "
+                         "step")
+    if any(isinstance(n, (ast.Yield, ast.YieldFrom, ast.Await)) for n in ast.walk(node)):
+        raise Refuse(f"the body defines the generator `{node.name}`")
 
 
 def check_else(ctx: LoopContext) -> None:
@@ -73,3 +86,20 @@ def final_return(ctx: LoopContext) -> ast.Return:
         if isinstance(value, (ast.Tuple, ast.List, ast.Dict)):
             raise Refuse("`return` inside the loop returns a container")
     return body[-1]
+
+
+def check_walrus(ctx: LoopContext) -> None:
+    """``while (r := f(x)) > tol:``: the test binds ``r`` each time it runs, once more than the
+    body. A ``while_loop`` cond function keeps that binding to itself, so a ``r`` read anywhere
+    else (the body, after the loop) would be unbound or stale."""
+    node = ctx.node
+    for sub in ast.walk(node.test):
+        if isinstance(sub, ast.NamedExpr):
+            name = sub.target.id
+            reads = [n for n in ast.walk(ctx.fn.node) if isinstance(n, ast.Name)
+                     and n.id == name and isinstance(n.ctx, ast.Load)
+                     and not any(n is t for t in ast.walk(node.test))]
+            if reads:
+                raise Refuse(f"the `while` test binds `{name}` with `:=` and line "
+                             f"{reads[0].lineno} reads it: a while_loop's cond function keeps "
+                             "that binding to itself")

@@ -61,6 +61,16 @@ class Output:
     reverse: bool = False     # consumed as ``jnp.stack(outs[::-1])``
 
 
+@dataclass(frozen=True, eq=False)
+class Guard:
+    """An operand of a singular operation in a masked step (``z`` in ``jnp.log(z)``), written
+    ``jnp.where(<mask>, <safe>, z)``: harmless in the steps the original never ran."""
+
+    node: ast.expr
+    safe: str                 # a literal: "1", "0"
+    after_stop: bool = False  # masked by the step's own stop test too (below the check)
+
+
 @dataclass(eq=False)
 class LoopPlan:
     form: str                         # SCAN / FORI / WHILE / VMAP
@@ -78,6 +88,10 @@ class LoopPlan:
     final_return: Optional[ast.Return] = None
     # pad and mask: scan over a static maximum; steps with index >= this bound are masked
     mask_bound: Optional[ast.expr] = None
+    # the body rebinds a name the bound reads: the mask reads a copy taken before the loop
+    mask_bound_snapshot: bool = False
+    # masked steps (stop or mask_bound): operands guarded against inf/nan gradients
+    guards: list[Guard] = field(default_factory=list)
     # fori_loop: the bounds (a lower bound of None is 0); the index name
     lower: Optional[ast.expr] = None
     upper: Optional[ast.expr] = None

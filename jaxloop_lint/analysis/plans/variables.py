@@ -22,7 +22,10 @@ from .edits import (INSERT_AFTER, INSERT_BEFORE, PREPEND_BODY, RENAME_PARAM, REP
 from ..index import ModuleIndex
 from ..lax_bodies import BodyFacts
 from ..names import bound_names, fresh_name, parent_map, walk_scope
+from . import purity
 from .types import Refuse as _Refuse, Refusal
+from .variable_reach import reached_variables
+from .variable_types import keeps_kind, variable_kind
 
 _SIMPLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr)
 
@@ -84,6 +87,13 @@ class _Body:
                 and n.attr == attr and isinstance(n.value, ast.Name)
                 and n.value.id == self.self_name and isinstance(n.ctx, ast.Load)]
 
+    def constructor(self, attr: str) -> Optional[ast.expr]:
+        """``Count(jnp.zeros(()))``: what ``self.<attr>`` is built with."""
+        for c in self.index.mro(self.cls) if self.cls is not None else ():
+            if attr in c.self_assigns:
+                return c.self_assigns[attr]
+        return None
+
     def payload_is_array(self, attr: str) -> bool:
         """``self.W = nnx.Param(<not a Python literal>)``: ``[...]`` reads an array payload only."""
         for c in self.index.mro(self.cls) if self.cls is not None else ():
@@ -127,7 +137,10 @@ class _Body:
 
 def hoist_plan(index: ModuleIndex, facts: BodyFacts, attr: str,
                access: VariableAccess) -> Union[EditPlan, Refusal]:
-    """JXL301: ``W = self.W[...]`` before the loop statement; the body reads ``W``."""
+    """JXL301: ``W = self.W[...]`` before the loop statement; the body reads ``W``. Only for a
+    body that one loop runs: JAX traces a body function once and reuses that trace for the
+    next loop that runs the same function object, closed-over values included, so a read
+    hoisted before a second loop would not reach it."""
     try:
         body = _Body(index, facts)
         edits = []
@@ -139,12 +152,85 @@ def hoist_plan(index: ModuleIndex, facts: BodyFacts, attr: str,
                               f"(`{ast.unparse(body.parents.get(holder, holder))}`)")
             edits.append(Edit(REPLACE_EXPR, site, (name,)))
         read = access.read(f"{body.self_name}.{attr}", body.payload_is_array(attr))
-        edits.append(Edit(INSERT_BEFORE, body.stmt, (f"{name} = {read}",)))
+        runs = _running_statements(body)
+        if len(runs) != 1:
+            raise _Refuse(f"`{body.node.name}` is the body of {len(runs)} loops: JAX reuses "
+                          "its first trace for the next, so a read hoisted before one loop "
+                          "would not reach the others")
+        _check_runs_once(body, runs[0][0])
+        if body.cls is not None:
+            written, _ = reached_variables(index, body.cls, body.node, body.self_name,
+                                           index.variable_attrs(body.cls), writes_only=True)
+            if attr in written:
+                raise _Refuse(f"`{written[attr]}`, used in the body, writes `self.{attr}`: "
+                              "a read hoisted before the loop would not see it")
+        _check_nothing_else_runs(body, *runs[0], attr)
+        edits.append(Edit(INSERT_BEFORE, runs[0][0], (f"{name} = {read}",)))
     except _Refuse as refusal:
         return Refusal(str(refusal))
     return EditPlan(f"`{name} = {read}` before the loop",
                     f"hoist `{name} = {read}` before the loop; the body closes over the array",
                     edits)
+
+
+def _running_statements(body: _Body) -> list[tuple[ast.stmt, ast.Call]]:
+    """The statements of the enclosing function that run the body: each read of the body's
+    name must be the function argument of a lax loop call in a plain statement there."""
+    node = body.node
+    if isinstance(node, ast.Lambda):
+        return [(body.stmt, body.site.call)]
+    scope = body.scope.node
+    parents = parent_map(scope)
+    out = []
+    for use in ast.walk(scope):
+        if not (isinstance(use, ast.Name) and use.id == node.name
+                and isinstance(use.ctx, ast.Load)):
+            continue
+        call = parents.get(use)
+        spec = jaxapi.LAX_CALLS.get(body.index.imports.qualname(call.func) or "") if isinstance(
+            call, ast.Call) else None
+        args = [call.args[i] for i in spec[0] if i < len(call.args)] + [
+            k.value for k in call.keywords if k.arg in spec[1]] if spec else []
+        stmt = _statement_holding(scope, call) if spec and any(a is use for a in args) else None
+        if stmt is None:
+            raise _Refuse(f"`{node.name}` is used other than as the body of a lax loop call "
+                          f"(`{ast.unparse(parents.get(use, use))}`)")
+        out.append((stmt, call))
+    return out
+
+
+def _check_runs_once(body: _Body, stmt: ast.stmt) -> None:
+    """The loop statement inside a Python loop that the body's definition is outside of runs
+    one function object many times: the same reuse of its first trace."""
+    parents = parent_map(body.scope.node)
+    node = parents.get(stmt)
+    while node is not None and node is not body.scope.node:
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.While)) and not any(
+                n is body.node for n in ast.walk(node)):
+            raise _Refuse(f"the loop runs `{body.node.name}` once per step of the Python loop "
+                          f"at line {node.lineno}: JAX reuses its first trace, so a hoisted "
+                          "read would not be read again")
+        node = parents.get(node)
+
+
+def _check_nothing_else_runs(body: _Body, stmt: ast.stmt, loop_call: ast.Call,
+                             attr: str) -> None:
+    """Between the hoisted read (just before ``stmt``) and the loop's end, only the loop runs:
+    the statement's other calls must not write ``self.<attr>``."""
+    index = body.index
+    inside = {id(n) for n in ast.walk(body.node)}  # a lambda body runs in the loop
+    for call in ast.walk(stmt):
+        if not isinstance(call, ast.Call) or call is loop_call or id(call) in inside:
+            continue
+        qual = index.imports.qualname(call.func) or ""
+        if qual.startswith(jaxapi.PURE_PREFIXES) or isinstance(call.func, ast.Name) \
+                and call.func.id in jaxapi.PURE_BUILTINS or isinstance(
+                    call.func, ast.Attribute) and call.func.attr in jaxapi.ARRAY_METHODS:
+            continue
+        found = purity.judge_call(index, body.scope, call.func)
+        if found is None or not found.pure:
+            raise _Refuse(f"the loop statement also calls `{ast.unparse(call.func)}`, which "
+                          f"may write `self.{attr}` after the hoisted read")
 
 
 def carry_plan(index: ModuleIndex, facts: BodyFacts,
@@ -189,13 +275,15 @@ def _carry_plan(index: ModuleIndex, facts: BodyFacts, access: VariableAccess) ->
     carry_param = params[1] if fori else params[0]
     attrs = sorted(facts.variable_writes, key=lambda a: (facts.variable_writes[a].lineno,
                                                           facts.variable_writes[a].col_offset))
+    _check_only_the_body_touches(body, attrs)
     edits: list[Edit] = []
     names: dict[str, str] = {}
     by_index: dict[str, bool] = {}
+    notes: list[str] = []
     for attr in attrs:
         names[attr] = body.fresh(attr)
         by_index[attr] = False
-    edits += _carried_accesses(body, attrs, names, by_index)
+    edits += _carried_accesses(body, attrs, names, by_index, notes)
     returns = [n for n in walk_scope(node) if isinstance(n, ast.Return)]
     if not returns or any(r.value is None for r in returns):
         raise _Refuse("the body has a bare `return`")
@@ -243,12 +331,39 @@ def _carry_plan(index: ModuleIndex, facts: BodyFacts, access: VariableAccess) ->
         raise _Refuse("the loop's result is not assigned or returned directly")
     shown = ", ".join(f"self.{a}" for a in attrs)
     return EditPlan(f"carry {shown} through the loop",
-                    f"carry {shown} through the loop and write back after it", edits)
+                    f"carry {shown} through the loop and write back after it", edits,
+                    notes=notes)
+
+
+def _check_only_the_body_touches(body: _Body, attrs: list[str]) -> None:
+    """The carried local stands for the Variable while the loop runs: nothing else may read
+    or write the Variable itself then (a method of ``self``, a property, code handed
+    ``self``), and writes must not run hooks the carried local would skip."""
+    variables = body.index.variable_attrs(body.cls) if body.cls is not None else frozenset()
+    reached, escape = reached_variables(body.index, body.cls, body.node, body.self_name,
+                                        variables) if body.cls is not None else ({}, None)
+    for attr in attrs:
+        if attr in reached:
+            raise _Refuse(f"`{reached[attr]}`, used in the body, reads or writes "
+                          f"`self.{attr}` itself: carried as a local, the Variable would keep "
+                          "its value from before the loop until the loop ends")
+        built = body.constructor(attr)
+        if isinstance(built, ast.Call) and any(k.arg == "on_set_value" for k in built.keywords):
+            raise _Refuse(f"`self.{attr}` has `on_set_value` hooks, which a carried local "
+                          "would skip")
+    if escape is not None:
+        raise _Refuse(f"the body hands `self` to other code (`{escape}`), which may read the "
+                      "carried Variables")
 
 
 def _carried_accesses(body: _Body, attrs: list[str], names: dict[str, str],
-                      by_index: dict[str, bool]) -> list[Edit]:
-    """Every use of the carried Variables in the body, as edits onto the carried names."""
+                      by_index: dict[str, bool], notes: list[str]) -> list[Edit]:
+    """Every use of the carried Variables in the body, as edits onto the carried names.
+
+    ``v[...] = x`` casts and broadcasts ``x`` to the Variable's shape and dtype: the local is
+    written ``v = v.at[...].set(x)``, which does the same, unless ``x`` provably has that type
+    already (``v[...] + 1``). ``v.set_value(x)`` / ``v.value = x`` replace the payload: the
+    local is ``v = x``, an assumption (a note) unless proven."""
     for n in ast.walk(body.node):
         if isinstance(n, ast.Attribute) and n.attr in attrs and isinstance(n.ctx, ast.Store) \
                 and isinstance(n.value, ast.Name) and n.value.id == body.self_name:
@@ -256,23 +371,112 @@ def _carried_accesses(body: _Body, attrs: list[str], names: dict[str, str],
     edits = []
     done: set[int] = set()  # holders inside a statement replaced whole
     holders = [(h, a) for a in attrs for h in body.occurrences(a)]
+    kinds = {a: variable_kind(body.constructor(a), body.index.imports) for a in attrs}
+    writers: dict[ast.AST, set[str]] = {}  # nested functions of the body that write a carry
+
+    def own_read(attr):
+        return lambda expr: _is_read_of(expr, body, attr)
+
+    def replaced(stmt, code) -> None:
+        edits.extend(Edit(REPLACE_EXPR, read, (name,))
+                     for read, name in _renamed_reads(stmt.value, body.self_name, names))
+        edits.append(Edit(REPLACE_STMT, stmt, code))
+        done.update(id(n) for n in ast.walk(stmt))
+
     for holder, attr in holders:
         parent = body.parents.get(holder)
+        name = names[attr]
+        stmt = _enclosing_statement(body, holder)
         if isinstance(parent, ast.Attribute) and parent.attr == "set_value":
             call = body.parents.get(parent)
-            stmt = body.parents.get(call)
             if not (isinstance(call, ast.Call) and call.func is parent and len(call.args) == 1
-                    and not call.keywords and isinstance(stmt, ast.Expr)):
+                    and not call.keywords and isinstance(stmt, ast.Expr)
+                    and stmt.value is call):
                 raise _Refuse(f"`self.{attr}.set_value` is not a statement of its own")
             value = call.args[0]
-            edits += [Edit(REPLACE_EXPR, read, (name,))
-                      for read, name in _renamed_reads(value, body.self_name, names)]
-            edits.append(Edit(REPLACE_STMT, stmt, (f"{names[attr]} = ", Source(value))))
+            edits += [Edit(REPLACE_EXPR, read, (n,))
+                      for read, n in _renamed_reads(value, body.self_name, names)]
+            edits.append(Edit(REPLACE_STMT, stmt, (f"{name} = ", Source(value))))
             done |= {id(n) for n in ast.walk(stmt)}
+            _replacing_write(attr, keeps_kind(kinds[attr], own_read(attr), value), notes,
+                             f"self.{attr}.set_value(...)")
+        elif _is_index_write(stmt, parent, holder) and id(holder) not in done:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) != 1:
+                raise _Refuse(f"`self.{attr}` is written in a chained assignment")
+            op = stmt.op if isinstance(stmt, ast.AugAssign) else None
+            # else the plain write keeps the type: written below as ``v = x``
+            if not keeps_kind(kinds[attr], own_read(attr), stmt.value, op):
+                by_index[attr] = True
+                if op is None:
+                    replaced(stmt, (f"{name} = {name}.at[...].set(", Source(stmt.value), ")"))
+                else:
+                    replaced(stmt, (f"{name} = {name}.at[...].set({name} {_OPS[type(op)]} (",
+                                    Source(stmt.value), "))"))
+        if stmt is not None and _writes(stmt, parent, holder):
+            inner = _nested_function(body, holder)
+            if isinstance(inner, ast.Lambda):
+                raise _Refuse(f"`self.{attr}` is written inside a lambda of the body")
+            if inner is not None:
+                writers.setdefault(inner, set()).add(name)
     for holder, attr in holders:
         if id(holder) not in done:
             edits.append(_carried_access(body, holder, attr, names[attr], by_index))
+            parent = body.parents.get(holder)
+            stmt = _enclosing_statement(body, holder)
+            if isinstance(parent, ast.Attribute) and parent.attr in jaxapi.VARIABLE_VALUE_ATTRS \
+                    and isinstance(stmt, (ast.Assign, ast.AugAssign)) and parent in (
+                        stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]):
+                op = stmt.op if isinstance(stmt, ast.AugAssign) else None
+                _replacing_write(attr, keeps_kind(kinds[attr], own_read(attr), stmt.value, op),
+                                 notes, f"self.{attr}.{parent.attr} = ...")
+    for inner, carried in writers.items():  # ``count += 1`` in a helper of the body
+        edits.append(Edit(PREPEND_BODY, inner, (f"nonlocal {', '.join(sorted(carried))}",)))
     return edits
+
+
+_OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//",
+        ast.Mod: "%", ast.Pow: "**", ast.MatMult: "@", ast.BitAnd: "&", ast.BitOr: "|",
+        ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>"}
+
+
+def _replacing_write(attr: str, proven: bool, notes: list[str], shown: str) -> None:
+    note = (f"assumes `{shown}` keeps the Variable's type: it replaces the payload, and a "
+            "lax loop raises a TypeError at trace time if the shape or dtype changes")
+    if not proven and note not in notes:
+        notes.append(note)
+
+
+def _is_index_write(stmt, parent, holder) -> bool:
+    """``self.v[...] = x`` / ``self.v[...] op= x``: ``parent`` is the statement's target."""
+    if not isinstance(stmt, (ast.Assign, ast.AugAssign)):
+        return False
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+    return isinstance(parent, ast.Subscript) and parent.value is holder and any(
+        t is parent for t in targets) and isinstance(parent.slice, ast.Constant) \
+        and parent.slice.value is Ellipsis
+
+
+def _writes(stmt, parent, holder) -> bool:
+    """Is this occurrence of ``self.v`` written (an assignment target, a setter call)?"""
+    if isinstance(stmt, (ast.Assign, ast.AugAssign)):
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        return any(t is parent or t is holder for t in targets)
+    return isinstance(parent, ast.Attribute) and parent.attr in jaxapi.VARIABLE_SETTERS
+
+
+def _nested_function(body: _Body, node: ast.AST) -> Optional[ast.AST]:
+    """The innermost function of the body (not the body itself) around ``node``."""
+    while node is not None and node is not body.node:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return node
+        node = body.parents.get(node)
+    return None
+
+
+def _is_read_of(expr: ast.expr, body: _Body, attr: str) -> bool:
+    """``expr`` is itself a read of ``self.<attr>`` (not an expression containing one)."""
+    found = _renamed_reads(expr, body.self_name, {attr: attr})
+    return len(found) == 1 and found[0][0] is expr
 
 
 def _renamed_reads(expr: ast.expr, self_name: str,

@@ -34,6 +34,4 @@ def _args(T):
 
 CASE = dict(entry="encode", rewrite="encode_lax", args=_args, hazard="carries/global-nonlocal",
             expect="refuse", primitive="scan",
-            unsafe_raise_note={"unexpected tracer": "side effect"},
-            XFAIL_UNSAFE=("WRONG-unsafe-silent after `rewrite as jax.lax.scan carrying h`: "
-                          "values: out: values differ"))
+            unsafe_raise_note={"unexpected tracer": "side effect"})

@@ -30,8 +30,4 @@ def _args(T):
 
 
 CASE = dict(entry="decode", rewrite="decode_lax", args=_args, hazard="closures/late-binding",
-            expect="refuse", primitive="scan",
-            XFAIL_SAFE=("WRONG-safe-raises after `rewrite as jax.lax.scan carrying h`: "
-                        "candidate raises NameError: name 'e' is not defined"),
-            XFAIL_UNSAFE=("WRONG-safe-raises after `rewrite as jax.lax.scan carrying h`: "
-                          "candidate raises NameError: name 'e' is not defined"))
+            expect="refuse", primitive="scan")

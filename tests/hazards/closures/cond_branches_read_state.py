@@ -36,8 +36,4 @@ def _args(T):
 
 
 CASE = dict(entry="gated", rewrite="gated_lax", args=_args, hazard="closures/late-binding",
-            expect="refuse", primitive="scan",
-            XFAIL_SAFE=("WRONG-safe-silent after `rewrite as jax.lax.scan carrying h`: "
-                        "values: out: values differ"),
-            XFAIL_UNSAFE=("WRONG-safe-silent after `rewrite as jax.lax.scan carrying h`: "
-                          "values: out: values differ"))
+            expect="refuse", primitive="scan")

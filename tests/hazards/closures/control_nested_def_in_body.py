@@ -36,5 +36,4 @@ def _args(T):
 
 
 CASE = dict(entry="rnn_energy", rewrite="rnn_energy_lax", args=_args,
-            hazard="closures/late-binding", expect="safe", primitive="scan",
-            XFAIL_COVERAGE="refused: the body has a nested `def`")
+            hazard="closures/late-binding", expect="safe", primitive="scan")

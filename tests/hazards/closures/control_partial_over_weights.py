@@ -38,7 +38,4 @@ def _args(T):
 
 
 CASE = dict(entry="run", rewrite="run_lax", args=_args, hazard="closures/late-binding",
-            expect="safe", primitive="scan",
-            XFAIL_COVERAGE=("refused: only unsafe: rewrite as jax.lax.scan carrying h with "
-                            "per-step outputs hs (unsafe: calls `step`, whose Python side "
-                            "effects (if any) would run once)"))
+            expect="safe", primitive="scan")

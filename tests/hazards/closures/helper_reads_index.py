@@ -33,8 +33,4 @@ def _args(T):
 
 
 CASE = dict(entry="pointer_net", rewrite="pointer_net_lax", args=_args,
-            hazard="closures/late-binding", expect="refuse", primitive="scan",
-            XFAIL_SAFE=("WRONG-safe-raises after `rewrite as jax.lax.fori_loop carrying "
-                        "gate`: candidate raises NameError: name 'i' is not defined"),
-            XFAIL_UNSAFE=("WRONG-safe-raises after `rewrite as jax.lax.fori_loop carrying "
-                          "gate`: candidate raises NameError: name 'i' is not defined"))
+            hazard="closures/late-binding", expect="refuse", primitive="scan")

@@ -37,6 +37,4 @@ def _args(T):
 
 
 CASE = dict(entry="attend", rewrite="attend_lax", args=_args, hazard="closures/late-binding",
-            expect="refuse", primitive="scan",
-            XFAIL_UNSAFE=("WRONG-unsafe-unnamed after `rewrite as jax.lax.scan carrying "
-                          "num, den`: candidate raises NameError: name 'k' is not defined"))
+            expect="refuse", primitive="scan")

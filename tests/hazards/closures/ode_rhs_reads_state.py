@@ -33,8 +33,4 @@ def _args(T):
 
 
 CASE = dict(entry="euler", rewrite="euler_lax", args=_args, hazard="closures/late-binding",
-            expect="refuse", primitive="scan",
-            XFAIL_SAFE=("WRONG-safe-silent after `rewrite as jax.lax.scan carrying y`: "
-                        "values: out: values differ"),
-            XFAIL_UNSAFE=("WRONG-safe-silent after `rewrite as jax.lax.scan carrying y`: "
-                          "values: out: values differ"))
+            expect="refuse", primitive="scan")

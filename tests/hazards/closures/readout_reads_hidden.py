@@ -36,8 +36,4 @@ def _args(T):
 
 
 CASE = dict(entry="rnn_readout", rewrite="rnn_readout_lax", args=_args,
-            hazard="closures/late-binding", expect="refuse", primitive="scan",
-            XFAIL_SAFE=("WRONG-safe-silent after `rewrite as jax.lax.scan carrying h, "
-                        "total`: values: out: values differ"),
-            XFAIL_UNSAFE=("WRONG-safe-silent after `rewrite as jax.lax.scan carrying h, "
-                          "total`: values: out: values differ"))
+            hazard="closures/late-binding", expect="refuse", primitive="scan")

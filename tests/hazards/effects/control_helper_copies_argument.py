@@ -33,8 +33,4 @@ def _args(T):
 
 
 CASE = dict(entry="accumulate", rewrite="accumulate_lax", args=_args,
-            hazard="effects/mutates-argument",
-            expect="safe", primitive="scan",
-            XFAIL_COVERAGE=("refused: only unsafe: rewrite as jax.lax.scan carrying acc "
-                            "(unsafe: calls `with_bias`, whose Python side effects (if any)"
-                            " would run once)"))
+            hazard="effects/mutates-argument", expect="safe", primitive="scan")

@@ -32,7 +32,4 @@ def _args(T):
 
 
 CASE = dict(entry="blend", rewrite="blend_lax", args=_args, hazard="effects/mutates-argument",
-            expect="safe", primitive="scan",
-            XFAIL_COVERAGE=("refused: only unsafe: rewrite as jax.lax.scan carrying h "
-                            "(unsafe: calls `mix`, whose Python side effects (if any) would"
-                            " run once)"))
+            expect="safe", primitive="scan")

@@ -47,8 +47,4 @@ def _args(T):
 
 CASE = dict(entry="fit", rewrite="fit_lax", args=_args, hazard="effects/stateful-decorator",
             expect="refuse", primitive="scan",
-            unsafe_raise_note={"unexpected tracer": "side effect"},
-            XFAIL_SAFE=("WRONG-safe-silent after `rewrite as jax.lax.scan carrying w`: "
-                        "values: out: values differ"),
-            XFAIL_UNSAFE=("WRONG-safe-silent after `rewrite as jax.lax.scan carrying w`: "
-                          "values: out: values differ"))
+            unsafe_raise_note={"unexpected tracer": "side effect"})

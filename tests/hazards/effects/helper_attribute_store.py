@@ -36,6 +36,4 @@ def _args(T):
 
 CASE = dict(entry="smooth", rewrite="smooth_lax", args=_args,
             hazard="effects/mutates-argument", expect="refuse", primitive="scan",
-            unsafe_raise_note={"unexpected tracer": "side effect"},
-            XFAIL_UNSAFE=("WRONG-unsafe-silent after `rewrite as jax.lax.scan carrying h`: "
-                          "values: out[1]: values differ"))
+            unsafe_raise_note={"unexpected tracer": "side effect"})

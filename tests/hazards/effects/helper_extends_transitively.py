@@ -38,6 +38,4 @@ def _args(T):
 
 CASE = dict(entry="encode", rewrite="encode_lax", args=_args,
             hazard="effects/mutates-argument", expect="refuse", primitive="scan",
-            unsafe_raise_note={"unexpected tracer": "side effect"},
-            XFAIL_UNSAFE=("WRONG-unsafe-silent after `rewrite as jax.lax.scan carrying h`: "
-                          "values: out[1]: values differ"))
+            unsafe_raise_note={"unexpected tracer": "side effect"})

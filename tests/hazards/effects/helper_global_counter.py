@@ -43,6 +43,4 @@ def _args(T):
 
 CASE = dict(entry="mean_state", rewrite="mean_state_lax", args=_args,
             hazard="effects/mutates-global", expect="refuse", primitive="scan",
-            unsafe_raise_note={"unexpected tracer": "side effect"},
-            XFAIL_UNSAFE=("WRONG-unsafe-silent after `rewrite as jax.lax.scan carrying h, "
-                          "total`: values: out: values differ"))
+            unsafe_raise_note={"unexpected tracer": "side effect"})

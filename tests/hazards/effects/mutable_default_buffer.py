@@ -37,8 +37,4 @@ def _args(T):
 
 CASE = dict(entry="smooth", rewrite="smooth_lax", args=_args, hazard="effects/mutable-default",
             expect="refuse", primitive="scan",
-            unsafe_raise_note={"unexpected tracer": "side effect"},
-            XFAIL_SAFE=("WRONG-safe-silent after `rewrite as jax.lax.scan carrying h`: "
-                        "values: out: values differ"),
-            XFAIL_UNSAFE=("WRONG-safe-silent after `rewrite as jax.lax.scan carrying h`: "
-                          "values: out: values differ"))
+            unsafe_raise_note={"unexpected tracer": "side effect"})

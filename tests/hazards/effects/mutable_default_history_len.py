@@ -37,6 +37,4 @@ def _args(T):
 
 CASE = dict(entry="relax", rewrite="relax_lax", args=_args, hazard="effects/mutable-default",
             expect="refuse", primitive="scan",
-            unsafe_raise_note={"unexpected tracer": "side effect"},
-            XFAIL_UNSAFE=("WRONG-unsafe-silent after `rewrite as jax.lax.scan carrying h`: "
-                          "values: out: values differ"))
+            unsafe_raise_note={"unexpected tracer": "side effect"})

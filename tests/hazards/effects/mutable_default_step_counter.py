@@ -38,6 +38,4 @@ def _args(T):
 
 CASE = dict(entry="fit", rewrite="fit_lax", args=_args, hazard="effects/mutable-default",
             expect="refuse", primitive="scan",
-            unsafe_raise_note={"unexpected tracer": "side effect"},
-            XFAIL_UNSAFE=("WRONG-unsafe-silent after `rewrite as jax.lax.scan carrying w`: "
-                          "values: out: values differ"))
+            unsafe_raise_note={"unexpected tracer": "side effect"})

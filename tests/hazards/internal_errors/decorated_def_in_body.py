@@ -32,5 +32,4 @@ def _args(T):
 
 
 CASE = dict(entry="deep", rewrite="deep_lax", args=_args, hazard="internal/odd-syntax",
-            expect="safe", primitive="scan",
-            XFAIL_COVERAGE="refused: the body has a nested `def`")
+            expect="safe", primitive="scan")

@@ -25,10 +25,4 @@ def _args(T):
 
 
 CASE = dict(entry="project", rewrite="project_lax", args=_args, hazard="internal/one-line-for",
-            expect="safe", primitive="scan",
-            XFAIL_SAFE=("INTERNAL-ERROR: AttributeError: 'Expr' object has no attribute "
-                        "'leading_lines'"),
-            XFAIL_UNSAFE=("INTERNAL-ERROR: AttributeError: 'Expr' object has no attribute "
-                          "'leading_lines'"),
-            XFAIL_COVERAGE=("INTERNAL-ERROR: AttributeError: 'Expr' object has no attribute"
-                            " 'leading_lines'"))
+            expect="safe", primitive="scan")

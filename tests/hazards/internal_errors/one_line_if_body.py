@@ -23,9 +23,4 @@ def _args(T):
 
 
 CASE = dict(entry="halve_add", rewrite="halve_add_lax", args=_args,
-            hazard="internal/one-line-for", expect="safe", primitive="scan",
-            XFAIL_UNSAFE=("INTERNAL-ERROR: AttributeError: 'SimpleStatementSuite' object "
-                          "has no attribute 'header'"),
-            XFAIL_COVERAGE=("refused: only unsafe: rewrite as jax.lax.scan carrying h "
-                            "(unsafe: calls `lambda v: v * 0.5`, whose Python side effects "
-                            "(if any) would run once)"))
+            hazard="internal/one-line-for", expect="safe", primitive="scan")

@@ -28,6 +28,4 @@ def _args(T):
 
 
 CASE = dict(entry="double_sum", rewrite="double_sum_lax", args=_args,
-            hazard="internal/one-line-for", expect="safe", primitive="scan",
-            XFAIL_UNSAFE=("INTERNAL-ERROR: AttributeError: 'SimpleStatementSuite' object "
-                          "has no attribute 'header'"))
+            hazard="internal/one-line-for", expect="safe", primitive="scan")

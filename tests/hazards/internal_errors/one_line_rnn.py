@@ -30,8 +30,6 @@ def _args(T):
 
 CASE = dict(entry="encode", rewrite="encode_lax", args=_args, hazard="internal/one-line-for",
             expect="safe", primitive="scan",
-            XFAIL_UNSAFE=("INTERNAL-ERROR: AttributeError: 'SimpleStatementSuite' object "
-                          "has no attribute 'header'"),
             XFAIL_COVERAGE=("refused: only unsafe: rewrite as jax.lax.scan carrying h "
                             "(unsafe: `xs` is assumed to be an array; a list of arrays "
                             "would be scanned leaf by leaf)"))

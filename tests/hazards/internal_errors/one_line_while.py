@@ -28,6 +28,4 @@ def _args(T):
 
 CASE = dict(entry="sqrt2", rewrite="sqrt2_lax", args=_args, hazard="internal/one-line-while",
             expect="unsafe", primitive="while", differentiable=False,
-            unsafe_raise_note={"Reverse-mode differentiation": "reverse-differentiable"},
-            XFAIL_UNSAFE=("INTERNAL-ERROR: AttributeError: 'SimpleStatementSuite' object "
-                          "has no attribute 'indent'"))
+            unsafe_raise_note={"Reverse-mode differentiation": "reverse-differentiable"})

@@ -26,6 +26,4 @@ def _args(T):
 
 CASE = dict(entry="squared_error", rewrite="squared_error_lax", args=_args,
             hazard="internal/one-line-for", expect="unsafe", primitive="scan",
-            unsafe_raise_note={"leading axis sizes": "zip"},
-            XFAIL_UNSAFE=("INTERNAL-ERROR: AttributeError: 'SimpleStatementSuite' object "
-                          "has no attribute 'header'"))
+            unsafe_raise_note={"leading axis sizes": "zip"})

@@ -43,8 +43,4 @@ def _args(T):
 
 
 CASE = dict(entry="Decayer.__call__", rewrite="decayer_lax", args=_args,
-            hazard="nnx/carried-variable-read-by-method", expect="refuse", primitive="scan",
-            XFAIL_SAFE=("WRONG-safe-silent after `carry self.count through the loop and "
-                        "write back after it`: values: out: values differ"),
-            XFAIL_UNSAFE=("WRONG-safe-silent after `carry self.count through the loop and "
-                          "write back after it`: values: out: values differ"))
+            hazard="nnx/carried-variable-read-by-method", expect="refuse", primitive="scan")

@@ -44,8 +44,4 @@ def _args(T):
 
 
 CASE = dict(entry="Scheduler.__call__", rewrite="scheduler_lax", args=_args,
-            hazard="nnx/carried-variable-read-by-method", expect="refuse", primitive="scan",
-            XFAIL_SAFE=("WRONG-safe-silent after `carry self.steps through the loop and "
-                        "write back after it`: values: out: values differ"),
-            XFAIL_UNSAFE=("WRONG-safe-silent after `carry self.steps through the loop and "
-                          "write back after it`: values: out: values differ"))
+            hazard="nnx/carried-variable-read-by-method", expect="refuse", primitive="scan")

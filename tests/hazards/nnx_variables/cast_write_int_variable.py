@@ -41,12 +41,4 @@ def _args(T):
 
 CASE = dict(entry="Clock.__call__", rewrite="clock_lax", args=_args,
             hazard="nnx/broadcasting-write", expect="refuse", primitive="scan",
-            unsafe_raise_note={"carry output must have equal types": "dtype"},
-            XFAIL_SAFE=("WRONG-safe-raises after `carry self.ticks through the loop and "
-                        "write back after it`: candidate raises TypeError: scan body "
-                        "function carry input and carry output must have equal types, but "
-                        "they differ:"),
-            XFAIL_UNSAFE=("WRONG-safe-raises after `carry self.ticks through the loop and "
-                          "write back after it`: candidate raises TypeError: scan body "
-                          "function carry input and carry output must have equal types, but"
-                          " they differ:"))
+            unsafe_raise_note={"carry output must have equal types": "dtype"})

@@ -39,12 +39,4 @@ def _args(T):
 
 
 CASE = dict(entry="Seq2Seq.__call__", rewrite="seq2seq_lax", args=_args,
-            hazard="nnx/two-loops-one-body", expect="refuse", primitive="scan",
-            XFAIL_SAFE=("WRONG-safe-silent after `hoist `W = self.W[...]` before the loop; "
-                        "the body closes over the array; hoist `bias = self.bias[...]` "
-                        "before the loop; the body closes over the array`: values: out: "
-                        "values differ"),
-            XFAIL_UNSAFE=("WRONG-safe-silent after `hoist `W = self.W[...]` before the "
-                          "loop; the body closes over the array; hoist `bias = "
-                          "self.bias[...]` before the loop; the body closes over the "
-                          "array`: values: out: values differ"))
+            hazard="nnx/two-loops-one-body", expect="refuse", primitive="scan")

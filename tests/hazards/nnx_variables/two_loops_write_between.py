@@ -41,12 +41,4 @@ def _args(T):
 
 
 CASE = dict(entry="Annealer.__call__", rewrite="anneal_lax", args=_args,
-            hazard="nnx/two-loops-one-body", expect="refuse", primitive="scan",
-            XFAIL_SAFE=("WRONG-safe-silent after `hoist `W = self.W[...]` before the loop; "
-                        "the body closes over the array; hoist `temp = self.temp[...]` "
-                        "before the loop; the body closes over the array`: values: out: "
-                        "values differ"),
-            XFAIL_UNSAFE=("WRONG-safe-silent after `hoist `W = self.W[...]` before the "
-                          "loop; the body closes over the array; hoist `temp = "
-                          "self.temp[...]` before the loop; the body closes over the "
-                          "array`: values: out: values differ"))
+            hazard="nnx/two-loops-one-body", expect="refuse", primitive="scan")

@@ -41,9 +41,4 @@ def _args(T):
 
 
 CASE = dict(entry="Sampler.__call__", rewrite="sampler_lax", args=_args,
-            hazard="nnx/two-loops-one-body", expect="refuse", primitive="scan",
-            XFAIL_SAFE=("WRONG-safe-silent after `hoist `temp = self.temp[...]` before the "
-                        "loop; the body closes over the array`: values: out: values differ"),
-            XFAIL_UNSAFE=("WRONG-safe-silent after `hoist `temp = self.temp[...]` before "
-                          "the loop; the body closes over the array`: values: out: values "
-                          "differ"))
+            hazard="nnx/two-loops-one-body", expect="refuse", primitive="scan")

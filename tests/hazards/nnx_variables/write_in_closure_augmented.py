@@ -44,12 +44,4 @@ def _args(T):
 
 
 CASE = dict(entry="Oscillator.__call__", rewrite="oscillator_lax", args=_args,
-            hazard="nnx/write-in-closure", expect="refuse", primitive="scan",
-            XFAIL_SAFE=("WRONG-safe-raises after `carry self.energy through the loop and "
-                        "write back after it`: candidate raises UnboundLocalError: cannot "
-                        "access local variable 'energy' where it is not associated with a "
-                        "value"),
-            XFAIL_UNSAFE=("WRONG-safe-raises after `carry self.energy through the loop and "
-                          "write back after it`: candidate raises UnboundLocalError: cannot"
-                          " access local variable 'energy' where it is not associated with "
-                          "a value"))
+            hazard="nnx/write-in-closure", expect="refuse", primitive="scan")

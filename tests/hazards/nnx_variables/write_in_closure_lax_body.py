@@ -40,12 +40,4 @@ def _args(T):
 
 
 CASE = dict(entry="Stepper.__call__", rewrite="stepper_lax", args=_args,
-            hazard="nnx/write-in-closure", expect="refuse", primitive="scan",
-            XFAIL_SAFE=("WRONG-safe-raises after `carry self.count through the loop and "
-                        "write back after it`: candidate raises UnboundLocalError: cannot "
-                        "access local variable 'count' where it is not associated with a "
-                        "value"),
-            XFAIL_UNSAFE=("WRONG-safe-raises after `carry self.count through the loop and "
-                          "write back after it`: candidate raises UnboundLocalError: cannot"
-                          " access local variable 'count' where it is not associated with a"
-                          " value"))
+            hazard="nnx/write-in-closure", expect="refuse", primitive="scan")

@@ -48,14 +48,4 @@ def _args(T):
 
 
 CASE = dict(entry="Encoder.__call__", rewrite="encoder_lax", args=_args,
-            hazard="nnx/write-in-closure", expect="refuse", primitive="scan",
-            XFAIL_SAFE=("WRONG-safe-raises after `carry self.total through the loop and "
-                        "write back after it; hoist `W = self.W[...]` before the loop; the "
-                        "body closes over the array`: candidate raises UnboundLocalError: "
-                        "cannot access local variable 'total' where it is not associated "
-                        "with a value"),
-            XFAIL_UNSAFE=("WRONG-safe-raises after `carry self.total through the loop and "
-                          "write back after it; hoist `W = self.W[...]` before the loop; "
-                          "the body closes over the array`: candidate raises "
-                          "UnboundLocalError: cannot access local variable 'total' where it"
-                          " is not associated with a value"))
+            hazard="nnx/write-in-closure", expect="refuse", primitive="scan")

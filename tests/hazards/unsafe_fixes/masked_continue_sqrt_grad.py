@@ -34,6 +34,4 @@ def _args(T):
 
 CASE = dict(entry="root_energy", rewrite="root_energy_lax", args=_args,
             hazard="unsafe/masked-nan-grad", expect="unsafe", primitive="scan", grad="auto",
-            trip_counts=(3, 6),
-            XFAIL_UNSAFE=("WRONG-unsafe-silent after `rewrite as jax.lax.scan carrying "
-                          "acc`: grad: d loss/d args[0]: values differ"))
+            trip_counts=(3, 6))

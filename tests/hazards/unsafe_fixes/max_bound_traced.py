@@ -24,7 +24,4 @@ def _args(T):
 
 CASE = dict(entry="at_least_once", rewrite="at_least_once_lax", args=_args,
             hazard="unsafe/min-traced-bound", expect="unsafe", primitive="while",
-            differentiable=False, unsafe_raise_note={"TracerBoolConversion": ("max(", "`max`")},
-            XFAIL_UNSAFE=("WRONG-unsafe-unnamed after `rewrite as jax.lax.fori_loop "
-                          "carrying x`: candidate raises TracerBoolConversionError: "
-                          "Attempted boolean conversion of traced array with shape bool[]."))
+            differentiable=False, unsafe_raise_note={"TracerBoolConversion": ("max(", "`max`")})

@@ -29,7 +29,4 @@ def _args(T):
 
 CASE = dict(entry="capped_sum", rewrite="capped_sum_lax", args=_args,
             hazard="unsafe/min-traced-bound", expect="unsafe", primitive="scan",
-            unsafe_raise_note={"TracerBoolConversion": ("min(", "`min`")},
-            XFAIL_UNSAFE=("WRONG-unsafe-unnamed after `rewrite as jax.lax.fori_loop "
-                          "carrying acc`: candidate raises TracerBoolConversionError: "
-                          "Attempted boolean conversion of traced array with shape bool[]."))
+            unsafe_raise_note={"TracerBoolConversion": ("min(", "`min`")})

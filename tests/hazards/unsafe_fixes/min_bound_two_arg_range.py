@@ -26,7 +26,4 @@ def _args(T):
 
 CASE = dict(entry="partial_product", rewrite="partial_product_lax", args=_args,
             hazard="unsafe/min-traced-bound", expect="unsafe", primitive="while",
-            differentiable=False, unsafe_raise_note={"TracerBoolConversion": ("min(", "`min`")},
-            XFAIL_UNSAFE=("WRONG-unsafe-unnamed after `rewrite as jax.lax.fori_loop "
-                          "carrying acc`: candidate raises TracerBoolConversionError: "
-                          "Attempted boolean conversion of traced array with shape bool[]."))
+            differentiable=False, unsafe_raise_note={"TracerBoolConversion": ("min(", "`min`")})

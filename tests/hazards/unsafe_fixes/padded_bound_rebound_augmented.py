@@ -29,6 +29,4 @@ def _args(T):
 
 CASE = dict(entry="extend", rewrite="extend_lax", args=_args,
             hazard="unsafe/padded-bound-rebound", expect="refuse", primitive="scan",
-            trip_counts=(3, 6),
-            XFAIL_UNSAFE=("WRONG-unsafe-silent after `rewrite as jax.lax.scan carrying acc,"
-                          " n`: values: out: values differ"))
+            trip_counts=(3, 6))

@@ -35,6 +35,4 @@ def _args(T):
 
 CASE = dict(entry="consume_tokens", rewrite="consume_tokens_lax", args=_args,
             hazard="unsafe/padded-bound-rebound", expect="refuse", primitive="scan",
-            trip_counts=(3, 6),
-            XFAIL_UNSAFE=("WRONG-unsafe-silent after `rewrite as jax.lax.scan carrying "
-                          "total, n`: values: out[0]: values differ"))
+            trip_counts=(3, 6))

@@ -33,7 +33,4 @@ def _args(T):
 
 
 CASE = dict(entry="drain", rewrite="drain_lax", args=_args, hazard="unsafe/padded-bound-rebound",
-            expect="refuse", primitive="scan", trip_counts=(3, 6),
-            XFAIL_UNSAFE=("WRONG-unsafe-unnamed after `rewrite as jax.lax.fori_loop "
-                          "carrying level, n`: candidate raises TracerBoolConversionError: "
-                          "Attempted boolean conversion of traced array with shape bool[]."))
+            expect="refuse", primitive="scan", trip_counts=(3, 6))

@@ -38,7 +38,4 @@ def _args(T):
 CASE = dict(entry="power_iteration", rewrite="power_iteration_lax", args=_args,
             hazard="unsafe/walrus-while", expect="unsafe", primitive="while",
             differentiable=False,
-            unsafe_raise_note={"Reverse-mode differentiation": "reverse-differentiable"},
-            XFAIL_UNSAFE=("WRONG-unsafe-unnamed after `rewrite as jax.lax.while_loop "
-                          "carrying v, v_new`: candidate raises NameError: name 'delta' is "
-                          "not defined"))
+            unsafe_raise_note={"Reverse-mode differentiation": "reverse-differentiable"})

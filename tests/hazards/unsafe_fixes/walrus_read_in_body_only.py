@@ -28,6 +28,4 @@ def _args(T):
 
 CASE = dict(entry="deflate", rewrite="deflate_lax", args=_args, hazard="unsafe/walrus-while",
             expect="unsafe", primitive="while", differentiable=False,
-            unsafe_raise_note={"Reverse-mode differentiation": "reverse-differentiable"},
-            XFAIL_UNSAFE=("WRONG-unsafe-unnamed after `rewrite as jax.lax.while_loop "
-                          "carrying x`: candidate raises NameError: name 'd' is not defined"))
+            unsafe_raise_note={"Reverse-mode differentiation": "reverse-differentiable"})

@@ -30,6 +30,4 @@ def _args(T):
 
 CASE = dict(entry="settle", rewrite="settle_lax", args=_args, hazard="unsafe/walrus-while",
             expect="unsafe", primitive="while", differentiable=False,
-            unsafe_raise_note={"Reverse-mode differentiation": "reverse-differentiable"},
-            XFAIL_UNSAFE=("WRONG-unsafe-unnamed after `rewrite as jax.lax.while_loop "
-                          "carrying x`: candidate raises NameError: name 'r' is not defined"))
+            unsafe_raise_note={"Reverse-mode differentiation": "reverse-differentiable"})

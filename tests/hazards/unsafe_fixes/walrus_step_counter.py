@@ -30,7 +30,4 @@ def _args(T):
 
 CASE = dict(entry="geometric", rewrite="geometric_lax", args=_args, hazard="unsafe/walrus-while",
             expect="unsafe", primitive="while", differentiable=False,
-            unsafe_raise_note={"Reverse-mode differentiation": "reverse-differentiable"},
-            XFAIL_UNSAFE=("WRONG-unsafe-unnamed after `rewrite as jax.lax.while_loop "
-                          "carrying x`: candidate raises UnboundLocalError: cannot access "
-                          "local variable 'k' where it is not associated with a value"))
+            unsafe_raise_note={"Reverse-mode differentiation": "reverse-differentiable"})
