@@ -1,0 +1,521 @@
+"""The abstract value domain (jaxloop_lint/analysis/absval) against real jax.
+
+Every case runs the same code for real (eagerly, with real jax) and abstractly, and asserts
+that each fact the domain claims known is exactly right: dtype, weak type, shape, Python kind
+and value. Precision is asserted separately: the cases the domain must know exactly.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import sys
+import textwrap
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from absval_check import (Symbols, abstract, check, check_loop, check_pairs,  # noqa: E402
+                          imports_of, run_instrumented,
+                          traced)
+
+from jaxloop_lint.analysis.absval import (UNKNOWN, AbsVal, Evaluator, FunctionValues, Kind,
+                                          carry_types, describe, fits_int32, fori_index,
+                                          loop_carry_types, param_values, same_type,
+                                          scan_index)
+from jaxloop_lint.analysis.absval import dtypes as dt
+from jaxloop_lint.analysis.absval import shapes as sh
+from jaxloop_lint.analysis.absval.value import array, py_int
+
+pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning")
+
+HEADER = "import jax\nimport jax.numpy as jnp\nimport numpy as np\nfrom jax import lax\n"
+IMPORTS = imports_of(ast.parse(HEADER))
+
+
+def inputs():
+    return {
+        "a": jnp.arange(3, dtype=jnp.float32) + 1, "b": jnp.ones(3, jnp.bfloat16),
+        "c": jnp.arange(3, dtype=jnp.int8), "u": jnp.arange(3, dtype=jnp.uint8),
+        "h": jnp.ones(3, jnp.float16), "i": jnp.arange(3, dtype=jnp.int32),
+        "z": jnp.ones(3, jnp.complex64), "m": jnp.ones((2, 3), jnp.float32),
+        "q": jnp.ones((3, 2), jnp.float32), "t": jnp.ones((2, 3, 4), jnp.float32),
+        "xs": jnp.ones((4, 3), jnp.float32), "k": jnp.int32(1), "w": jnp.asarray(1.0),
+        "wi": jnp.asarray(2), "wv": jnp.full((3,), 2.0), "bs": jnp.array([True, False, True]),
+        "flag": True, "n": 3, "f": 0.5, "s": "abc", "none": None,
+        "key": jax.random.PRNGKey(0), "tk": jax.random.key(0),
+        "lst": [jnp.ones(3), jnp.zeros(3)], "tup": (jnp.ones(3), 2), "big": 2 ** 40,
+    }
+
+
+def run_expr(src: str, env: dict):
+    code = compile(src, "<case>", "eval")
+    return traced(lambda: eval(code, {"jax": jax, "jnp": jnp, "np": np, "lax": jax.lax},
+                               dict(env)))
+
+
+def abstract_expr(src: str, values: dict[str, AbsVal], x64=False) -> AbsVal:
+    return Evaluator(IMPORTS, dict(values), None, x64)(ast.parse(src, mode="eval").body)
+
+
+# expression -> must the domain know every fact of the result (in the concrete mode)?
+EXACT = """
+a + b; a + c; c + 1; c + 1.0; b + 1.0; b + a; bs + 1; bs + True; bs + 1.0; i / 2; c / 2; c // 2
+i ** 2; c ** 2; c ** 2.5; a ** 2; b ** 2.0; w ** 2; c * 1j; a * 1j; b * 1j; u + c; u - 1
+h + b; i + h; w + i; w + c; w * w; wi + w; wi + 1.5; a < 1; w < 2; a == w; bs & bs; ~bs; -a
+-w; +c; ~c; m @ q; q @ m; a @ a; m @ a; a @ q; m.T; t.T; t.mT; a[0]; m[0]; m[:, 1]; m[1:]
+m[:-1]; m[..., 1]; t[0, ..., 1]; m[None]; m[:, None, 1:]; xs[k]; xs[::-1]; xs[-2:]; xs[1:10]
+a.shape; m.shape[0]; m.ndim; m.size; a.dtype; a.astype(jnp.int8); a.astype(float); a.astype(int)
+w.astype(jnp.float32); m.reshape(-1); m.reshape(3, 2); m.reshape((3, -1)); m.sum(); m.sum(axis=0)
+m.sum(axis=-1, keepdims=True); c.sum(); bs.sum(); u.sum(); w.sum(); m.mean(axis=1); i.mean()
+b.mean(); m.max(); c.max(); bs.min(); w.max(); c.argmax(); m.argmax(axis=1); c.cumsum(); bs.cumsum()
+m.cumsum(axis=1); m.any(); i.prod(); jnp.zeros(3); jnp.zeros((2, n)); jnp.zeros((), bool)
+jnp.zeros(3, jnp.int8); jnp.ones_like(c); jnp.zeros_like(w); jnp.zeros_like(1.0); jnp.zeros_like(1)
+jnp.full(3, 1.0); jnp.full(3, 1); jnp.full((2,), w); jnp.full(3, True); jnp.full_like(i, 1.5)
+jnp.full_like(a, 2, dtype=jnp.bfloat16); jnp.empty((2, 3)); jnp.ones_like(a, dtype=jnp.int32)
+jnp.array(1.0); jnp.array(1); jnp.array(True); jnp.asarray(1.0); jnp.array([1.0, 2.0])
+jnp.array([1, 2.5]); jnp.array((1, 2)); jnp.array([True]); jnp.array([w, w]); jnp.array(b)
+jnp.asarray(w); jnp.array(1.0, jnp.float16); jnp.asarray(a, dtype=jnp.int8); jnp.float32(1.0)
+jnp.int8(2); jnp.bfloat16(1.0); jnp.int32(a); jnp.arange(5); jnp.arange(5.0); jnp.arange(2, 5)
+jnp.arange(0, 5, 2); jnp.arange(5, dtype=jnp.float32); jnp.arange(n); jnp.linspace(0, 1, 5)
+jnp.eye(3); jnp.identity(2); jnp.exp(i); jnp.exp(c); jnp.exp(1.0); jnp.sqrt(2); jnp.tanh(b)
+jnp.exp(bs); jnp.log(u); jnp.tanh(w); jnp.reciprocal(i); jnp.floor(i); jnp.floor(w); jnp.round(i)
+jnp.square(c); jnp.abs(bs); jnp.abs(z); jnp.abs(w); jnp.negative(a); jnp.maximum(i, 0)
+jnp.maximum(c, 0.0); jnp.maximum(bs, bs); jnp.minimum(w, 0.0); jnp.clip(i, 0, 1.5); jnp.clip(c, 0)
+jnp.clip(c, None, 1.0); jnp.clip(b, min=0.0, max=1.0); jnp.where(bs, i, 0.0); jnp.where(bs, 1.0, 0.0)
+jnp.where(bs, c, 1); jnp.where(bs, c, b); jnp.where(bs, w, w); jnp.sum(c); jnp.sum(c, dtype=jnp.float32)
+jnp.sum(m, axis=(0, 1)); jnp.mean(bs); jnp.mean(h); jnp.var(i); jnp.std(b); jnp.max(w); jnp.any(i)
+jnp.argmax(m, axis=1); jnp.cumsum(c); jnp.cumsum(u); jnp.cumprod(c); jnp.cumsum(m, axis=1)
+jnp.stack([a, a]); jnp.stack([a, a], axis=1); jnp.stack([w, w]); jnp.stack([1.0, 2.0])
+jnp.stack(lst); jnp.concatenate([a, a]); jnp.concatenate([m, m], axis=-1); jnp.concatenate([a, c])
+jnp.pad(a, (1, 2)); jnp.pad(a, 1); jnp.pad(m, ((1, 2), (0, 1))); jnp.pad(m, 1); jnp.pad(w[None], 1)
+jnp.dot(a, a); jnp.dot(m, a); jnp.dot(m, q); jnp.dot(c, c); jnp.matmul(m, q); jnp.outer(a, a)
+jnp.outer(c, a); jnp.reshape(m, (6,)); jnp.ravel(m); jnp.transpose(t); jnp.transpose(t, (1, 0, 2))
+jnp.swapaxes(m, 0, 1); jnp.squeeze(m[None]); jnp.expand_dims(m, 1); jnp.flip(m); jnp.tril(m)
+jnp.isnan(a).shape; jnp.logical_not(bs).dtype; jax.nn.relu(i); jax.nn.relu(bs); jax.nn.relu(w)
+jax.nn.sigmoid(a); jax.nn.gelu(i); jax.nn.gelu(b); jax.nn.softmax(i); jax.nn.softmax(w[None])
+jax.nn.log_softmax(m, axis=-1); jax.nn.one_hot(i, 5); jax.nn.one_hot(i, 5, dtype=jnp.bfloat16)
+jax.nn.logsumexp(m); jax.random.normal(key, (2, 3)); jax.random.normal(key); jax.random.uniform(key, (4,))
+jax.random.normal(key, (3,), jnp.bfloat16); jax.random.randint(key, (4,), 0, 5); jax.random.bernoulli(key, 0.5, (4,))
+jax.random.split(key); jax.random.split(key, 3); jax.random.split(tk); jax.random.fold_in(key, 3)
+jax.random.categorical(key, m); jax.random.permutation(key, 5); jax.random.key(0)
+lax.add(i, 1); lax.add(a, 1.0); lax.add(w, w); lax.max(a, 0.0); lax.tanh(b); lax.tanh(w)
+lax.exp(a); lax.select(bs, a, a); lax.convert_element_type(a, jnp.int8); lax.stop_gradient(w)
+lax.dynamic_slice(a, (k,), (2,)); lax.dynamic_update_slice(a, a[:2], (k,)); lax.dynamic_index_in_dim(m, k)
+lax.dynamic_index_in_dim(m, k, keepdims=False); lax.dynamic_slice_in_dim(m, k, 2, axis=1); a.at[0].set(1.0)
+i.at[0].add(1.5); b.at[0].add(a[0]); c.at[0].get(); w[None].at[0].set(2); jnp.abs(a).T
+1 + 2; 1 + 2.5; 7 / 2; 7 // 2; 2 ** 10; 2 ** -1; True + True; True & False; 1 < 2; n * 2; f * 3
+s + "x"; [1, 2] + [3]; (1,) * 3; len(lst); len(a); len(s); int(f); float(n); bool(n); abs(-3)
+min(1, 2); max(n, 5); round(2.5); divmod(7, 2); not flag; flag and n; none or f; n if flag else f
+none is None; a is None; tup[0]; tup[1]; lst[-1]; (a, n)[1]; [a, c][0]; tuple(lst); list(tup)
+m.shape[1:]; a.weak_type; w.weak_type; jnp.pi; float(jnp.pi); a.real; z.real; z.imag
+"""
+
+# Sound but not every fact is known (by design or not modelled): only soundness is checked.
+SOUND = """
+jnp.einsum('i,i->', a, a); jnp.argsort(a); jnp.sort(a); a[bs.astype(int)]; m[:, i[:2]]
+[x * 2 for x in lst]; [k for k in range(n)]; jnp.array(lst); jnp.asarray([x for x in lst])
+2.0 ** c; 2 ** a; jnp.power(i, i); lax.pow(a, 2.0); jax.nn.elu(a); jax.nn.silu(b); sum(lst)
+jnp.linalg.norm(a); jnp.linalg.norm(i); jnp.roll(a, 1); jnp.broadcast_to(a, (2, 3)); a[0].item()
+jax.random.bernoulli(key, a[0] / 4); jax.random.bernoulli(key, m / 4); jnp.concatenate(lst)
+a.sum(0, jnp.float32); a.clip(0.0, 1.0); c.clip(0, 1.5); m.transpose(1, 0); m.dot(a); a.copy()
+tup + (1,); lst * 2; lst[::-1]; sorted([3, 1]); max(lst, key=len); f'{n}'; big * big; big + n
+"""
+
+
+def _cases(text: str) -> list[str]:
+    return [c.strip() for line in text.strip().splitlines() for c in line.split(";") if c.strip()]
+
+
+@pytest.fixture(scope="module")
+def real_inputs():
+    return inputs()
+
+
+@pytest.mark.parametrize("src", _cases(EXACT))
+def test_transfer_exact(src, real_inputs):
+    real = run_expr(src, real_inputs)
+    values = {k: abstract(v) for k, v in real_inputs.items()}
+    got = abstract_expr(src, values)
+    check(got, real, Symbols(real_inputs), src)
+    assert got == abstract(real), f"{src}: {describe(got)} vs real {describe(abstract(real))}"
+
+
+@pytest.mark.parametrize("src", _cases(SOUND))
+def test_transfer_sound(src, real_inputs):
+    real = run_expr(src, real_inputs)
+    values = {k: abstract(v) for k, v in real_inputs.items()}
+    check(abstract_expr(src, values), real, Symbols(real_inputs), src)
+
+
+def symbolic(real_inputs) -> dict[str, AbsVal]:
+    """The inputs as a traced function sees them without evidence: arrays of the argument's own
+    (unknown) dtype and shape; Python ints fixed but unknown (static arguments)."""
+    out = {}
+    for k, v in real_inputs.items():
+        if isinstance(v, jax.Array):
+            out[k] = array(dt.arg_term(k), None, sh.arg_shape(k))
+        elif isinstance(v, int) and not isinstance(v, bool):
+            out[k] = py_int(sh.atom_dim(("arg", k)))
+        else:
+            out[k] = abstract(v)
+    return out
+
+
+def test_symbolic_mode_is_sound(real_inputs):
+    """Every case again with symbolic inputs: each claimed fact holds, and every pair of results
+    that same_type calls equal (or different) really is."""
+    values = symbolic(real_inputs)
+    sym = Symbols(real_inputs)
+    results, reals = {}, {}
+    for src in _cases(EXACT) + _cases(SOUND):
+        real = run_expr(src, real_inputs)
+        got = abstract_expr(src, values)
+        check(got, real, sym, src)
+        results[src], reals[src] = got, real
+    check_pairs(results, reals, "symbolic")
+    known = sum(1 for v in results.values() if v.kind is Kind.ARRAY and v.dtype is not None)
+    assert known > 150  # symbolic dtypes still answer most array cases
+
+
+# -- walker: programs with loops -----------------------------------------------------------------
+def _function(src: str, name: str = "prog"):
+    tree = ast.parse(HEADER + textwrap.dedent(src))
+    fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name)
+    return tree, fn
+
+
+def _loops(fn) -> list:
+    out = []
+
+    def visit(stmts):
+        for s in stmts:
+            if isinstance(s, (ast.For, ast.While)):
+                out.append(s)
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                inner = getattr(s, field, None)
+                if isinstance(inner, list):
+                    visit([x for x in inner if isinstance(x, ast.stmt)] +
+                          [y for h in inner if isinstance(h, ast.ExceptHandler) for y in h.body])
+    visit(fn.body)
+    return out
+
+
+def analyse(src: str, real: dict, mode: str = "concrete", name: str = "prog"):
+    """Walk ``prog`` with the parameters' values taken from ``real`` (concretely, or as the
+    symbols a traced function gets); check every loop against a real run; return the walker's
+    FunctionValues and loops."""
+    tree, fn = _function(src, name)
+    params = {k: abstract(v) for k, v in real.items()} if mode == "concrete" else symbolic(real)
+    values = FunctionValues(fn, imports_of(tree), params)
+    loops = _loops(fn)
+    code = HEADER + textwrap.dedent(src)
+    for i, loop in enumerate(loops):
+        if loop not in values._walker.loops:
+            continue
+        records = run_instrumented(code, name, real, i)
+        assert records is not None, "the program runs"
+        targets = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)} \
+            if isinstance(loop, ast.For) else ()
+        check_loop(values, loop, records, Symbols(real), targets, f"loop {i}")
+        counter = _counter_name(loop)
+        if counter:
+            records = run_instrumented(code, name, real, i, counter=counter)
+            if records is not None:
+                check_loop(values, loop, records, Symbols(real), targets, f"loop {i} traced",
+                           index=scan_index())
+    return values, loops
+
+
+def _counter_name(loop):
+    if isinstance(loop, ast.For) and isinstance(loop.iter, ast.Call) and \
+            isinstance(loop.iter.func, ast.Name):
+        if loop.iter.func.id == "range" and isinstance(loop.target, ast.Name):
+            return loop.target.id
+        if loop.iter.func.id == "enumerate" and isinstance(loop.target, ast.Tuple) and \
+                isinstance(loop.target.elts[0], ast.Name):
+            return loop.target.elts[0].id
+    return None
+
+
+XS = {"xs": jnp.ones((4, 3), jnp.float32), "n": 3}
+
+
+def carries(values, loop, *names):
+    return loop_carry_types(values, loop, names)
+
+
+def test_hazard_python_bool_flag():
+    # trap: a Python bool that peels step 0 is not an array carry
+    values, (loop,) = analyse("""
+    def prog(xs, n):
+        first = True
+        h = jnp.zeros(3)
+        for x in xs:
+            if first:
+                h = x
+                first = False
+            else:
+                h = h + x
+        return h
+    """, XS)
+    t = carries(values, loop, "first", "h")
+    assert describe(t["first"].start) == "a Python bool (True)"
+    assert describe(t["first"].after_one_step) == "a Python bool (False)"
+    assert t["first"].any_step.kind is Kind.BOOL and t["first"].any_step.value is None
+    assert same_type(t["h"].start, t["h"].after_one_step) is True  # f32 (3,) both ways
+
+
+def test_hazard_bf16_state_with_f32_inputs():
+    # trap: bfloat16 + float32 promotes: the carry's dtype changes on step 1
+    values, (loop,) = analyse("""
+    def prog(xs, n):
+        h = jnp.zeros(3, jnp.bfloat16)
+        for x in xs:
+            h = 0.5 * h + x
+        return h
+    """, XS)
+    t = carries(values, loop, "h")["h"]
+    assert describe(t.start) == "a bfloat16 array of shape (3,)"
+    assert describe(t.after_one_step) == "a float32 array of shape (3,)"
+    assert same_type(t.start, t.after_one_step) is False
+    assert t.any_step.dtype is None  # changes between iterations: unknown, never a guess
+
+
+def test_hazard_python_scalar_start_becomes_array():
+    # trap: acc = 0.0 is a Python float; after one step a float32 vector
+    values, (loop,) = analyse("""
+    def prog(xs, n):
+        acc = 0.0
+        for x in xs:
+            acc = acc + x
+        return acc
+    """, XS)
+    t = carries(values, loop, "acc")["acc"]
+    assert t.start.kind is Kind.FLOAT
+    assert describe(t.after_one_step) == "a float32 array of shape (3,)"
+    assert same_type(t.start, t.after_one_step) is False
+    assert t.any_step.kind is Kind.UNKNOWN
+
+
+def test_hazard_int8_result_with_traced_index():
+    # trap: int8 + Python int stays int8; int8 + a strong int32 index is int32
+    values, (loop,) = analyse("""
+    def prog(xs, n):
+        acc = jnp.zeros((), jnp.int8)
+        for i in range(n):
+            acc = acc + i
+        return acc
+    """, XS)
+    t = carries(values, loop, "acc")["acc"]
+    assert describe(t.after_one_step) == "an int8 array of shape ()"
+    assert describe(t.after_one_step_traced_index) == "an int32 array of shape ()"
+    assert same_type(t.start, t.after_one_step) is True
+    assert same_type(t.start, t.after_one_step_traced_index) is False
+    # fori_loop's counter is weakly typed: int8 survives
+    fori = loop_carry_types(values, loop, ["acc"], index=fori_index())["acc"]
+    assert same_type(fori.start, fori.after_one_step_traced_index) is True
+
+
+def test_hazard_shrinking_rest():
+    # trap: rest = rest[1:] changes shape every step
+    values, (loop,) = analyse("""
+    def prog(xs, n):
+        rest = xs
+        for x in xs:
+            rest = rest[1:]
+        return rest
+    """, XS)
+    t = carries(values, loop, "rest")["rest"]
+    assert describe(t.start) == "a float32 array of shape (4, 3)"
+    assert describe(t.after_one_step) == "a float32 array of shape (3, 3)"
+    assert same_type(t.start, t.after_one_step) is False
+    assert t.any_step.shape == (None, 3)
+    # without evidence of the size, the change is not provable, and nothing false is claimed
+    values, (loop,) = analyse("""
+    def prog(xs, n):
+        rest = xs
+        for x in xs:
+            rest = rest[1:]
+        return rest
+    """, XS, mode="symbolic")
+    t = carries(values, loop, "rest")["rest"]
+    assert same_type(t.start, t.after_one_step) is None
+
+
+def test_hazard_pad_growth():
+    # trap: jnp.pad grows the carry by one each step; provably different even symbolically
+    for mode in ("concrete", "symbolic"):
+        values, (loop,) = analyse("""
+        def prog(xs, n):
+            grow = xs[0]
+            for x in xs:
+                grow = jnp.pad(grow, (0, 1))
+            return grow
+        """, XS, mode=mode)
+        t = carries(values, loop, "grow")["grow"]
+        assert same_type(t.start, t.after_one_step) is (False if mode == "concrete" else None)
+    values, (loop,) = analyse("""
+    def prog(xs: "Float[Array, 'T H']", n):
+        grow = xs[0]
+        for x in xs:
+            grow = jnp.concatenate([grow, x[:1]])
+        return grow
+    """, XS)
+    t = carries(values, loop, "grow")["grow"]
+    assert same_type(t.start, t.after_one_step) is False
+
+
+def test_hazard_python_int_overflow():
+    # trap: a Python int seed generator exceeds int32 after one step
+    values, (loop,) = analyse("""
+    def prog(xs, n):
+        seed = 12345
+        for _ in range(n):
+            seed = seed * 1103515245 + 12345
+        return seed
+    """, XS)
+    t = carries(values, loop, "seed")["seed"]
+    assert fits_int32(t.start) is True
+    assert fits_int32(t.after_one_step) is False
+    assert fits_int32(t.any_step) is None
+
+
+def test_hazard_tuple_state_none_and_str():
+    values, (loop,) = analyse("""
+    def prog(xs, n):
+        state = (jnp.zeros(3), jnp.zeros(3))
+        best = None
+        mode = "warmup"
+        for x in xs:
+            h, c = state
+            state = (jnp.tanh(h + x), c + x)
+            best = x if best is None else jnp.maximum(best, x)
+            mode = "run"
+        return state, best, mode
+    """, XS)
+    t = carries(values, loop, "state", "best", "mode")
+    assert same_type(t["state"].start, t["state"].after_one_step) is True
+    assert describe(t["state"].start) == \
+        "a tuple (a float32 array of shape (3,), a float32 array of shape (3,))"
+    assert t["best"].start.kind is Kind.NONE
+    assert same_type(t["best"].start, t["best"].after_one_step) is False
+    assert t["mode"].after_one_step.value == "run"
+
+
+def test_hazard_list_window_and_static_size():
+    values, (loop,) = analyse("""
+    def prog(xs, n):
+        window = [xs[0], xs[0]]
+        k = 1
+        for x in xs:
+            window = window[1:] + [x]
+            k = k + 1
+            y = jnp.zeros(k)
+        return window, y
+    """, XS)
+    t = carries(values, loop, "window", "k", "y")
+    assert t["window"].start.kind is Kind.LIST and len(t["window"].after_one_step.items) == 2
+    assert t["k"].after_one_step.value == 2
+    assert describe(t["y"].after_one_step) == "a float32 array of shape (2,)"
+    assert t["y"].any_step.shape == (None,)
+
+
+def test_global_and_nonlocal_are_unknown():
+    values, (loop,) = analyse("""
+    def prog(xs, n):
+        global counter
+        total = 0
+        counter = 0
+        def bump():
+            nonlocal total
+            total += 1
+        for x in xs:
+            counter = counter + 1
+            total = total + 1
+            bump()
+        return total
+    """, XS)
+    t = carries(values, loop, "counter", "total")
+    assert t["counter"].start.kind is Kind.UNKNOWN
+    assert t["total"].after_one_step.kind is Kind.UNKNOWN
+
+
+# -- random programs -----------------------------------------------------------------------------
+from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+import absval_programs  # noqa: E402
+
+_EXAMPLES = int(os.environ.get("ABSVAL_EXAMPLES", "60"))
+_REAL = absval_programs.real_inputs()
+
+
+def _fresh_inputs() -> dict:
+    out = dict(_REAL)
+    out["lst"] = list(_REAL["lst"])
+    return out
+
+
+def _final_locals(src: str, inputs: dict) -> dict:
+    namespace: dict = {}
+    exec(compile(src.replace("    return None\n", "    return dict(locals())\n"), "<p>",
+                 "exec"), namespace)
+    return traced(lambda: namespace["prog"](**inputs))
+
+
+def check_program(src: str) -> int:
+    """Every fact of the walker about ``src`` against real runs; returns the facts checked."""
+    tree = ast.parse(src)
+    fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef))
+    imports = imports_of(tree)
+    final = _final_locals(src, _fresh_inputs())
+    sym = Symbols(_REAL)
+    loops = _loops(fn)
+    checked = 0
+    for mode in ("concrete", "symbolic"):
+        params = {k: abstract(v) for k, v in _REAL.items()} if mode == "concrete" \
+            else symbolic(_REAL)
+        values = FunctionValues(fn, imports, params)
+        env = values.env_before(fn.body[-1])
+        assert env is not None
+        for name, v in env.items():
+            if name in final:
+                check(v, final[name], sym, f"{mode} final {name}")
+                checked += 1
+        if mode == "symbolic":
+            check_pairs(env, final, "final")
+        for i, loop in enumerate(loops):
+            if loop not in values._walker.loops:
+                continue
+            records = run_instrumented(src, "prog", _fresh_inputs(), i)
+            assert records is not None
+            targets = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)} \
+                if isinstance(loop, ast.For) else ()
+            check_loop(values, loop, records, sym, targets, f"{mode} loop {i}")
+            counter = _counter_name(loop)
+            if counter:
+                records = run_instrumented(src, "prog", _fresh_inputs(), i, counter=counter)
+                if records is not None:
+                    check_loop(values, loop, records, sym, targets, f"{mode} loop {i} traced",
+                               index=scan_index())
+            checked += 1
+    return checked
+
+
+# No shrinking: a failure prints its whole program at once (shrinking re-runs real jax for
+# minutes); ABSVAL_EXAMPLES=2000 runs a longer campaign.
+@settings(max_examples=_EXAMPLES, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck),
+          phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(st.data())
+def test_random_programs_are_sound(data):
+    builder = absval_programs.Builder(data)
+    src = builder.build(data.draw(st.integers(3, 9), label="statements"),
+                        lambda s: absval_programs.runs(s, _fresh_inputs()))
+    try:
+        check_program(src)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n--- program ---\n{src}") from None
