@@ -372,3 +372,17 @@ def check_loop(values, loop_node, records: dict, sym: "Symbols", target_names=()
         for name, v in step.items():
             if name in first:
                 check(v, first[name], sym, f"{where} step {name}")
+        # same_type(start, after one step), with the entry symbols, against the real pair
+        from jaxloop_lint.analysis.absval import loop_carry_types, same_type
+        names = [n for n in first if n in records["start"][0]]
+        types = loop_carry_types(values, loop_node, names, index=index)
+        for name, t in types.items():
+            after = t.after_one_step if index is None else t.after_one_step_traced_index
+            if after is None:
+                continue
+            check(after, first[name], sym, f"{where} step (entry symbols) {name}")
+            verdict = same_type(t.start, after)
+            if verdict is not None:
+                real = _real_same_type(records["start"][0][name], first[name])
+                assert verdict == real, \
+                    f"{where}: same_type(start, step) of {name} = {verdict}, really {real}"

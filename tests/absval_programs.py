@@ -74,7 +74,7 @@ class Builder:
     def __init__(self, data) -> None:
         self.data = data
         self.lines: list[str] = []
-        self.names = list(PARAMS)
+        self.names = list(PARAMS) + ["out"]
         self.fresh = ["v0", "v1", "v2", "v3", "acc", "h", "out"]
 
     def draw(self, options, label=None):
@@ -102,9 +102,9 @@ class Builder:
         return template.format(self.expr(depth - 1, extra), self.expr(depth - 1, extra))
 
     def statement(self, indent: str, extra=(), allow_compound=True, in_loop=False) -> list[str]:
-        kinds = ["assign", "assign", "assign", "aug", "append"]
+        kinds = ["assign", "assign", "assign", "aug", "append", "mutate"]
         if allow_compound:
-            kinds += ["if", "for", "while"]
+            kinds += ["if", "for", "while", "try", "with"]
         if in_loop:
             kinds += ["break", "continue"]
         kind = self.draw(kinds)
@@ -118,6 +118,25 @@ class Builder:
             return [f"{indent}{target} {op}= {self.expr(1, extra)}"]
         if kind == "append":
             return [f"{indent}out.append({self.expr(1, extra)})"]
+        if kind == "mutate":
+            holder = self.draw(["out"] + [n for n in target_pool if n in self.names])
+            form = self.draw(["{}.append({})", "{}.extend(lst)", "{}[0] = {}", "{}.pop()",
+                              "{} += [{}]", "{}.insert(0, {})", "del {}[0]", "{}.clear()"])
+            return [indent + form.format(holder, self.expr(1, extra))]
+        if kind == "try":
+            lines = [f"{indent}try:"] + self.statement(indent + "    ", extra, False, in_loop)
+            lines += self.statement(indent + "    ", extra, False, in_loop)
+            lines += [f"{indent}except Exception:"] + self.statement(indent + "    ", extra,
+                                                                     False, in_loop)
+            if self.draw([True, False]):
+                lines += [f"{indent}finally:"] + self.statement(indent + "    ", extra, False,
+                                                                in_loop)
+            return lines
+        if kind == "with":
+            manager = self.draw(["jax.named_scope('s')", "contextlib.suppress(Exception)"])
+            return [f"{indent}with {manager}:"] + \
+                self.statement(indent + "    ", extra, False, in_loop) + \
+                self.statement(indent + "    ", extra, False, in_loop)
         if kind in ("break", "continue"):
             return [f"{indent}if {self.test(extra)}:", f"{indent}    {kind}"]
         if kind == "if":
@@ -164,7 +183,8 @@ class Builder:
         return HEADER + self.source()
 
 
-HEADER = "import jax\nimport jax.numpy as jnp\nimport numpy as np\nfrom jax import lax\n"
+HEADER = ("import contextlib\nimport jax\nimport jax.numpy as jnp\nimport numpy as np\n"
+          "from jax import lax\n")
 
 
 def runs(src: str, inputs: dict) -> bool:

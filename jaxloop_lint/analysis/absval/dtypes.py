@@ -164,6 +164,8 @@ def arg_term(name: str, kinds: frozenset = ALL_KINDS) -> TypeTerm:
 def describe_term(t: TypeTerm) -> str:
     if t.op == "arg":
         return f"the dtype of `{t.args[0]}`"
+    if t.op == "entry":
+        return f"the dtype `{t.args[0]}` has before the loop"
     if t.op == "lub":
         parts = sorted(_short(a) for a in t.args)
         return "the promoted dtype of " + ", ".join(parts)
@@ -172,7 +174,7 @@ def describe_term(t: TypeTerm) -> str:
 
 def _short(a) -> str:
     if isinstance(a, TypeTerm):
-        return f"`{a.args[0]}`" if a.op == "arg" else describe_term(a)
+        return f"`{a.args[0]}`" if a.op in ("arg", "entry") else describe_term(a)
     return {"i*": "a Python int", "f*": "a Python float", "c*": "a Python complex"}.get(a, a)
 
 

@@ -611,6 +611,11 @@ class Evaluator:
         for other, val in self.env.items():
             if other != name and holds_mutable(val):
                 self.env[other] = forget_contents(val)
+        # A list inside it may be the list itself (``out.append(out)``) or share with it.
+        if new.items is not None and any(holds_mutable(x) for x in new.items):
+            new = replace(new, items=tuple(forget_contents(x) for x in new.items))
+        elif new.elem is not None and holds_mutable(new.elem):
+            new = replace(new, elem=forget_contents(new.elem))
         self.env[name] = new
 
     def invalidate(self) -> None:

@@ -3,13 +3,15 @@ after one step, and is it the same?"""
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Optional
 
 from ..imports import ImportMap
+from ..walk import walk
 from . import dtypes as dt
+from . import shapes as sh
 from .exprs import Evaluator
-from .value import UNKNOWN, AbsVal, array, forget_contents, holds_mutable
+from .value import SEQUENCES, UNKNOWN, AbsVal, Kind, array, forget_contents, holds_mutable
 from .walker import FunctionValues, _assigned, has_counter
 
 
@@ -47,21 +49,52 @@ class CarryTypes:
     bound_before: bool
 
 
+def entry_symbols(env: dict[str, AbsVal]) -> dict[str, AbsVal]:
+    """``env`` with each unknown dtype, shape or dimension of an array replaced by a symbol
+    for its value on entry to the loop ("the dtype `h` has before the loop"). True by
+    definition, and it lets one step show that it keeps what it was given: ``h.at[i].set(v)``
+    has the shape of ``h``, whatever that is."""
+    return {name: _symbolize(v, name) for name, v in env.items()}
+
+
+def _symbolize(v: AbsVal, path: str) -> AbsVal:
+    if v.kind is Kind.ARRAY:
+        dtype = v.dtype if v.dtype is not None else dt.TypeTerm("entry", (path,), label=path)
+        shape = v.shape
+        if shape is None:
+            shape = sh.sym(("entry", path))
+        elif isinstance(shape, tuple) and None in shape:
+            shape = tuple(sh.atom_dim(("dim", ("entry", path), i)) if d is None else d
+                          for i, d in enumerate(shape))
+        return replace(v, dtype=dtype, shape=shape)
+    if v.kind in SEQUENCES and v.items is not None:
+        return replace(v, items=tuple(_symbolize(x, f"{path}[{i}]")
+                                      for i, x in enumerate(v.items)))
+    if v.kind is Kind.INT and v.value is None:
+        return replace(v, value=sh.atom_dim(("entry", path)))
+    return v
+
+
 def loop_carry_types(values: FunctionValues, loop: ast.AST, names: Iterable[str],
-                     index: Optional[AbsVal] = None) -> dict[str, CarryTypes]:
+                     index: Optional[AbsVal] = None,
+                     symbols: bool = True) -> dict[str, CarryTypes]:
+    """CarryTypes of ``names`` around ``loop``. With ``symbols`` (the default), what is unknown
+    about the values on entry is named (see entry_symbols), so ``start`` and
+    ``after_one_step`` can be compared even where they are not known."""
     rec = values.loop(loop)
-    after = values.step(loop)
+    start_env = entry_symbols(rec.start) if symbols else rec.start
+    after = values.step(loop, start_env)
     counter = None
     ev = Evaluator(values.imports, dict(rec.start), values.lookup, values.x64,
                    values.volatile, values.local)
     if has_counter(loop, ev.is_builtin):
-        counter = values.step(loop, index=index if index is not None else
+        counter = values.step(loop, start_env, index=index if index is not None else
                               scan_index(values.x64))
     out = {}
     for name in names:
         bound = name in rec.start
         if bound:
-            start = rec.start[name]
+            start = start_env[name]
         elif name in values.local:
             start = UNKNOWN  # a local not bound yet
         else:
@@ -102,15 +135,24 @@ def module_lookup(tree: ast.Module, imports: ImportMap,
             for alias in stmt.names:
                 name = (alias.asname or alias.name).split(".")[0]
                 counts[name] = counts.get(name, 0) + 1
-    rebound = {n for node in ast.walk(tree) if isinstance(node, ast.Global) for n in node.names}
     env: dict[str, AbsVal] = {}
     ev = Evaluator(imports, env, None, x64)
     for stmt in tree.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and \
                 isinstance(stmt.targets[0], ast.Name):
             name = stmt.targets[0].id
-            if counts.get(name) == 1 and name not in rebound:
+            if counts.get(name) == 1:
                 v = ev(stmt.value)
                 env[name] = forget_contents(v) if holds_mutable(v) else v
     values = {name: env.get(name, UNKNOWN) for name in counts if name not in imports.names}
-    return values.get
+    rebound: list[set] = []
+
+    def lookup(name: str) -> Optional[AbsVal]:
+        v = values.get(name)
+        if v is None or v is UNKNOWN:
+            return v
+        if not rebound:  # a function may rebind it (``global name``): looked for once
+            rebound.append({n for node in walk(tree) if type(node) is ast.Global
+                            for n in node.names})
+        return UNKNOWN if name in rebound[0] else v
+    return lookup

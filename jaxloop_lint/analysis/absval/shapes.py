@@ -131,13 +131,15 @@ def describe_dim(d: Dim) -> str:
 
 def _atom_label(atom: tuple) -> str:
     op = atom[0]
-    if op == "arg":
+    if op in ("arg", "entry"):
         return atom[1]
     if op == "label":
         return atom[1]
     if op == "dim":
         if len(atom) > 3:
             return atom[3]  # the annotation's name for it (jaxtyping)
+        if atom[1][0] in ("arg", "entry"):
+            return f"{atom[1][1]}.shape[{atom[2]}]"
         base = describe_shape(ShapeSym(frozenset({atom[1]})))
         return f"{base}[{atom[2]}]"
     if op == "mul":
@@ -495,6 +497,8 @@ def _describe_atom(atom: tuple) -> str:
     op = atom[0]
     if op == "arg":
         return f"{atom[1]}.shape"
+    if op == "entry":
+        return f"{atom[1]}.shape before the loop"
     if op == "tuple":
         return describe_shape(atom[1])
     if op == "drop":

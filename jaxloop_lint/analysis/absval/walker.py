@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from ..imports import ImportMap
+from ..walk import child_nodes, walk
 from .exprs import Evaluator, truth
 from .value import UNKNOWN, AbsVal, Kind, forget_contents, holds_mutable, join, summary
 
@@ -63,26 +64,37 @@ def _copy(env: Optional[Env]) -> Optional[Env]:
     return None if env is None else dict(env)
 
 
-def _assigned(stmts) -> set[str]:
-    """Names bound anywhere in these statements (not inside nested scopes)."""
+def _assigned(stmts, declared: Optional[set] = None, nested: Optional[list] = None) -> set[str]:
+    """Names bound anywhere in these statements (not inside nested scopes). ``declared``
+    collects names of global / nonlocal statements, ``nested`` the nested scopes."""
     out: set[str] = set()
     todo = list(stmts)
     while todo:
         node = todo.pop()
-        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            out.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            out.add(node.name)
+        kind = type(node)
+        if kind is ast.Name:
+            if type(node.ctx) is not ast.Load:
+                out.add(node.id)
             continue
-        elif isinstance(node, ast.Lambda):
+        if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+            out.add(node.name)
+            todo.extend(node.decorator_list)
+            if nested is not None:
+                nested.append(node)
             continue
-        elif isinstance(node, ast.ExceptHandler) and node.name:
+        if kind is ast.Lambda:
+            continue
+        if kind in (ast.Global, ast.Nonlocal):
+            if declared is not None:
+                declared.update(node.names)
+            continue
+        if kind is ast.ExceptHandler and node.name:
             out.add(node.name)
-        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+        elif kind in (ast.MatchAs, ast.MatchStar) and node.name:
             out.add(node.name)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
+        elif kind is ast.MatchMapping and node.rest:
             out.add(node.rest)
-        todo.extend(ast.iter_child_nodes(node))
+        todo.extend(child_nodes(node))
     return out
 
 
@@ -90,14 +102,13 @@ def scope_facts(fn: ast.AST) -> tuple[frozenset, frozenset]:
     """(names the function binds, names that are volatile: declared global / nonlocal here, or
     declared nonlocal by a nested function, which may rebind them whenever it is called)."""
     body = fn.body if isinstance(fn.body, list) else [fn.body]
-    local = _assigned(body)
     volatile: set[str] = set()
-    todo = list(body)
-    while todo:
-        node = todo.pop()
-        if isinstance(node, (ast.Global, ast.Nonlocal)):
-            volatile.update(node.names)
-        todo.extend(ast.iter_child_nodes(node))
+    nested: list = []
+    local = _assigned(body, volatile, nested)
+    for inner in nested:  # rare: walk nested scopes only for their nonlocal statements
+        for node in walk(inner):
+            if type(node) is ast.Nonlocal:
+                volatile.update(node.names)
     return frozenset(local), frozenset(volatile)
 
 
