@@ -31,7 +31,7 @@ def weak_type(x) -> bool:
     return bool(getattr(x, "weak_type", False))
 
 
-def traced(thunk):
+def traced(thunk, eager: bool = True):
     """Run ``thunk`` under tracing (shapes only: no compilation, so fast) and return what it
     returns, tracers included; if tracing raises (a value-dependent Python branch), run it
     eagerly. Types and weak flags are the same either way."""
@@ -44,6 +44,8 @@ def traced(thunk):
         jax.eval_shape(wrapper)
         return box[0]
     except Exception:  # noqa: BLE001 - concretization and the like: eager has the answer
+        if not eager:
+            raise
         return thunk()
 
 
@@ -257,14 +259,22 @@ def _real_same_type(a, b) -> bool:
 
 
 # -- running a function with its loop instrumented ----------------------------------------------
-def snapshot(value):
-    """A copy of the containers in ``value`` (later mutation must not change a record)."""
+def snapshot(value, memo=None):
+    """A copy of the containers in ``value`` (later mutation must not change a record);
+    a list that holds itself is copied once."""
+    memo = {} if memo is None else memo
+    if id(value) in memo:
+        return memo[id(value)]
     if isinstance(value, dict):
-        return {k: snapshot(v) for k, v in value.items()}
+        out = memo[id(value)] = {}
+        out.update((k, snapshot(v, memo)) for k, v in value.items())
+        return out
     if isinstance(value, list):
-        return [snapshot(v) for v in value]
+        out = memo[id(value)] = []
+        out.extend(snapshot(v, memo) for v in value)
+        return out
     if isinstance(value, tuple):
-        return tuple(snapshot(v) for v in value)
+        return tuple(snapshot(v, memo) for v in value)
     return value
 
 class _Instrument(ast.NodeTransformer):

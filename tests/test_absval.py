@@ -50,10 +50,10 @@ def inputs():
     }
 
 
-def run_expr(src: str, env: dict):
+def run_expr(src: str, env: dict, eager: bool = True):
     code = compile(src, "<case>", "eval")
     return traced(lambda: eval(code, {"jax": jax, "jnp": jnp, "np": np, "lax": jax.lax},
-                               dict(env)))
+                               dict(env)), eager)
 
 
 def abstract_expr(src: str, values: dict[str, AbsVal], x64=False) -> AbsVal:
@@ -95,7 +95,7 @@ jnp.dot(a, a); jnp.dot(m, a); jnp.dot(m, q); jnp.dot(c, c); jnp.matmul(m, q); jn
 jnp.outer(c, a); jnp.reshape(m, (6,)); jnp.ravel(m); jnp.transpose(t); jnp.transpose(t, (1, 0, 2))
 jnp.swapaxes(m, 0, 1); jnp.squeeze(m[None]); jnp.expand_dims(m, 1); jnp.flip(m); jnp.tril(m)
 jnp.isnan(a).shape; jnp.logical_not(bs).dtype; jax.nn.relu(i); jax.nn.relu(bs); jax.nn.relu(w)
-jax.nn.sigmoid(a); jax.nn.gelu(i); jax.nn.gelu(b); jax.nn.softmax(i); jax.nn.softmax(w[None])
+jax.nn.sigmoid(a); jax.nn.gelu(b); jax.nn.softmax(i); jax.nn.softmax(w[None])
 jax.nn.log_softmax(m, axis=-1); jax.nn.one_hot(i, 5); jax.nn.one_hot(i, 5, dtype=jnp.bfloat16)
 jax.nn.logsumexp(m); jax.random.normal(key, (2, 3)); jax.random.normal(key); jax.random.uniform(key, (4,))
 jax.random.normal(key, (3,), jnp.bfloat16); jax.random.randint(key, (4,), 0, 5); jax.random.bernoulli(key, 0.5, (4,))
@@ -118,7 +118,7 @@ SOUND = """
 jnp.einsum('i,i->', a, a); jnp.argsort(a); jnp.sort(a); a[bs.astype(int)]; m[:, i[:2]]
 [x * 2 for x in lst]; [k for k in range(n)]; jnp.array(lst); jnp.asarray([x for x in lst])
 2.0 ** c; 2 ** a; jnp.power(i, i); lax.pow(a, 2.0); jax.nn.elu(a); jax.nn.silu(b); sum(lst)
-jnp.linalg.norm(a); jnp.linalg.norm(i); jnp.roll(a, 1); jnp.broadcast_to(a, (2, 3)); a[0].item()
+jnp.linalg.norm(a); jnp.linalg.norm(i); jax.nn.gelu(i); jnp.roll(a, 1); jnp.broadcast_to(a, (2, 3)); a[0].item()
 jax.random.bernoulli(key, a[0] / 4); jax.random.bernoulli(key, m / 4); jnp.concatenate(lst)
 a.sum(0, jnp.float32); a.clip(0.0, 1.0); c.clip(0, 1.5); m.transpose(1, 0); m.dot(a); a.copy()
 tup + (1,); lst * 2; lst[::-1]; sorted([3, 1]); max(lst, key=len); f'{n}'; big * big; big + n
@@ -519,3 +519,100 @@ def test_random_programs_are_sound(data):
         check_program(src)
     except AssertionError as exc:
         raise AssertionError(f"{exc}\n--- program ---\n{src}") from None
+
+
+# -- the x64 flag --------------------------------------------------------------------------------
+def test_x64_on_and_unknown(real_inputs):
+    """With x64 on, default dtypes are 64-bit (jnp.zeros, Python scalars, sums of int32);
+    with x64 unknown the domain claims nothing that depends on it, under either setting."""
+    values = {k: abstract(v) for k, v in real_inputs.items()}
+    sym = Symbols(real_inputs)
+    exact = inexact = 0
+    for src in _cases(EXACT):
+        try:
+            with jax.enable_x64(True):
+                real64 = run_expr(src, real_inputs)
+        except TypeError:
+            continue  # lax.add(i, 1): int32 with an int64 scalar raises with x64 on
+        real32 = run_expr(src, real_inputs)
+        got = abstract_expr(src, values, x64=True)
+        check(got, real64, sym, f"x64 {src}")
+        if got == abstract(real64):
+            exact += 1
+        else:
+            inexact += 1
+        unknown = abstract_expr(src, values, x64=None)
+        check(unknown, real64, sym, f"x64=None (on) {src}")
+        check(unknown, real32, sym, f"x64=None (off) {src}")
+    assert inexact <= exact // 20, (exact, inexact)
+    with jax.enable_x64(True):
+        for src, want in (("jnp.zeros(3)", "float64"), ("jnp.asarray(1.0)", "float64"),
+                          ("i.sum()", "int64"), ("jnp.arange(3)", "int64"), ("c + 1", "int8")):
+            assert abstract_expr(src, values, x64=True).dtype == want
+            assert str(run_expr(src, real_inputs).dtype) == want
+    assert abstract_expr("jnp.zeros(3)", values, x64=None).dtype is None
+    assert abstract_expr("c + 1", values, x64=None).dtype == "int8"  # does not depend on it
+
+
+# -- every entry of the call table, on every kind of operand ------------------------------------
+import jax.scipy.special  # noqa: E402,F401  (the table names jax.scipy.special.logsumexp)
+
+from jaxloop_lint.analysis.absval.calls import TABLE  # noqa: E402
+
+SWEEP = {
+    "sb": jnp.array([True, False]), "s8": jnp.ones(2, jnp.int8), "su": jnp.ones(2, jnp.uint8),
+    "s32": jnp.int32(3), "swi": jnp.asarray(2), "swf": jnp.asarray(0.5),
+    "sbf": jnp.ones(2, jnp.bfloat16), "sf16": jnp.ones(2, jnp.float16),
+    "sm": jnp.ones((2, 3), jnp.float32), "sc": jnp.ones(2, jnp.complex64), "spf": 0.5,
+    "spi": 2, "spb": True, "skey": jax.random.PRNGKey(1),
+}
+_PAIRS = [("sb", "sb"), ("s8", "spi"), ("s8", "spf"), ("su", "s8"), ("s32", "swf"),
+          ("swi", "swf"), ("swf", "swf"), ("sbf", "sm"), ("sbf", "spf"), ("sf16", "sbf"),
+          ("sm", "sm"), ("sc", "spf"), ("spf", "spi"), ("sb", "spb"), ("sm", "spi"),
+          ("s32", "spb")]
+
+
+def _alias(qual: str) -> str:
+    return qual.replace("jax.numpy.", "jnp.", 1).replace("jax.lax.", "lax.", 1)
+
+
+def test_call_table_sweep():
+    """Each function of the table with one and with two operands of every kind it accepts:
+    the domain's answer is sound, and known for most."""
+    values = {k: abstract(v) for k, v in SWEEP.items()}
+    sym = Symbols(SWEEP)
+    tried = known = 0
+    filtering = jax.config.jax_traceback_filtering
+    jax.config.update("jax_traceback_filtering", "off")  # most calls raise: keep that cheap
+    try:
+        tried, known = _sweep(values, sym)
+    finally:
+        jax.config.update("jax_traceback_filtering", filtering)
+    assert tried > 250 and known > 0.75 * tried, (tried, known)
+
+
+_FULL_SWEEP = os.environ.get("ABSVAL_SWEEP") == "full"
+_ONE = list(SWEEP) if _FULL_SWEEP else ["sb", "s8", "swi", "swf", "sbf", "sm", "spf", "skey"]
+_TWO = _PAIRS if _FULL_SWEEP else [("sb", "sb"), ("s8", "spf"), ("s32", "swf"), ("sbf", "sm"),
+                                   ("swi", "swf"), ("sm", "spi")]
+
+
+def _sweep(values, sym):
+    tried = known = 0
+    for qual in sorted(TABLE):
+        if qual == "jax.numpy.dtype":
+            continue
+        name = _alias(qual)
+        calls = [f"{name}({x})" for x in _ONE] + [f"{name}({x}, {y})" for x, y in _TWO]
+        for src in calls:
+            try:
+                real = run_expr(src, SWEEP, eager=False)
+            except Exception:  # noqa: BLE001 - jax does not accept these operands
+                continue
+            if isinstance(real, (list, tuple, dict)) or real is None:
+                continue
+            got = abstract_expr(src, values)
+            check(got, real, sym, src)
+            tried += 1
+            known += got == abstract(real)
+    return tried, known

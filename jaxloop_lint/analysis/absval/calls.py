@@ -130,6 +130,8 @@ def _convert(ev, obj: AbsVal) -> Optional[AbsVal]:
         shapes = [i.shape for i in inner]
         item_shape = shapes[0] if all(s == shapes[0] for s in shapes) else None
         return array(dtype, weak, sh.prefix((len(inner),), item_shape))
+    if obj.kind is Kind.BOOL:
+        return array("bool", False, ())
     return as_array(obj, ev.x64)
 
 
@@ -244,9 +246,11 @@ def _binary(result: str) -> Handler:
 
 
 for _names, _result in (
-        ("add subtract multiply maximum minimum fmax fmin mod remainder floor_divide "
-         "bitwise_and bitwise_or bitwise_xor left_shift right_shift fmod", "promote"),
-        ("divide true_divide arctan2 hypot logaddexp logaddexp2", "inexact"),
+        ("add subtract multiply maximum minimum fmax fmin bitwise_and bitwise_or bitwise_xor",
+         "promote"),
+        ("mod remainder floor_divide fmod left_shift right_shift", "numeric"),
+        ("divide true_divide", "inexact"),
+        ("arctan2 hypot logaddexp logaddexp2", "inexact_dtype"),
         ("equal not_equal less less_equal greater greater_equal", "compare"),
         ("logical_and logical_or logical_xor", "bool")):
     for _n in _names.split():
@@ -266,21 +270,27 @@ def power(ev, x: AbsVal, y: AbsVal) -> AbsVal:
     if y.kind is Kind.INT and isinstance(y.value, int) and y.value >= 0 and \
             x.kind is Kind.ARRAY:
         return x if x.dtype != "bool" else array(None, None, x.shape)
-    return elementwise([x, y], ev.x64, "promote")
+    return elementwise([x, y], ev.x64, "numeric")
 
 
 def _unary(op: str) -> Handler:
     def handler(ev, a):
         x = a.get(0, "x")
-        return UNKNOWN if x is None else unary_array(x, op, ev.x64)
+        if x is None:
+            return UNKNOWN
+        if op == "float_only" and (len(a.pos) > 1 or a.kw or not a.complete):
+            return array()  # alpha=, approximate=, negative_slope=: not modelled
+        return unary_array(x, op, ev.x64)
     return handler
 
 
 for _names, _op in (
-        ("exp exp2 expm1 log log1p log2 log10 sqrt cbrt sin cos tan arcsin arccos arctan sinh "
+        ("log2 log10", "mean"),  # inexact, and strongly typed even for weak operands
+        ("exp exp2 expm1 log log1p sqrt cbrt sin cos tan arcsin arccos arctan sinh "
          "cosh tanh arcsinh arccosh arctanh deg2rad rad2deg radians degrees reciprocal sinc",
          "inexact"),
-        ("negative positive square floor ceil round rint trunc fix conj conjugate", "same"),
+        ("negative positive floor ceil round trunc conj conjugate", "same"),
+        ("square", "numeric"),
         ("abs absolute real imag", "real")):
     for _n in _names.split():
         TABLE[NP + _n] = _unary(_op)
@@ -354,7 +364,8 @@ def _reduction(op: str) -> Handler:
 
 for _names, _op in (("sum prod nansum nanprod", "sum"),
                     ("max min amax amin nanmax nanmin", "strong"),
-                    ("mean nanmean var std nanvar nanstd median nanmedian", "mean"),
+                    ("mean nanmean median nanmedian", "mean"),
+                    ("var std nanvar nanstd", "var"),
                     ("any all", "bool"), ("argmax argmin nanargmax nanargmin", "index")):
     for _n in _names.split():
         TABLE[NP + _n] = _reduction(_op)
@@ -650,9 +661,11 @@ def _norm(ev, a):
 
 
 # -- jax.nn --------------------------------------------------------------------------------------
+# Activations written with Python float constants inside: a float operand keeps its type;
+# what other operands become depends on each one's code (not modelled).
 for _n in ("sigmoid silu swish gelu elu celu selu softplus leaky_relu log_sigmoid soft_sign "
            "mish squareplus sparse_plus").split():
-    TABLE["jax.nn." + _n] = _unary("inexact")
+    TABLE["jax.nn." + _n] = _unary("float_only")
 TABLE["jax.nn.tanh"] = TABLE[NP + "tanh"]
 
 

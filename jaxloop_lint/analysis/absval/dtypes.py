@@ -201,14 +201,51 @@ def _lub_kinds(kind_sets: list[frozenset]) -> frozenset:
     return frozenset(out)
 
 
-# An operand of promotion: a lattice node, a TypeTerm, or None (unknown).
-Operand = Union[str, TypeTerm, None]
+# An operand of promotion: a TypeTerm, a concrete (dtype, weak, lattice node) triple (the dtype
+# may be unknown: a Python scalar when x64 is unknown), or None (unknown).
+Operand = Union[TypeTerm, tuple, None]
+
+
+def concrete(dtype: Optional[str], weak: bool) -> tuple:
+    return (dtype, weak, node_of(dtype, weak) if dtype is not None else None)
+
+
+def python_scalar(kind: str, x64: Optional[bool]) -> tuple:
+    """A Python bool / int / float / complex as an operand: weakly typed, the default dtype."""
+    node = {"b": "bool", "i": "i*", "f": "f*", "c": "c*"}[kind]
+    return (default(kind, x64), True, node)
 
 
 def promote(operands: list[Operand], x64: Optional[bool]) -> tuple[Dtype, Optional[bool]]:
-    """JAX's ``result_type`` over operands (lattice nodes or terms): (dtype, weak)."""
+    """The (dtype, weak) jnp gives its operands (jax's lattice_result_type): one operand keeps
+    its type; one dtype with a strong operand stays that dtype, strong; all weak: the promoted
+    dtype, weak; otherwise the lattice's bound, where a weak kind means its default dtype."""
     if not operands or any(o is None for o in operands):
         return None, None
+    if any(isinstance(o, TypeTerm) for o in operands):
+        return _promote_terms(operands, x64)
+    if len(operands) == 1:
+        d, w = operands[0][0], operands[0][1]
+        return d, (w and d != "bool") if d is not None else None
+    dtypes = [o[0] for o in operands]
+    weaks = [o[1] for o in operands]
+    if None not in dtypes and len(set(dtypes)) == 1 and not all(weaks):
+        return dtypes[0], False
+    if all(weaks):
+        if None in dtypes:
+            return None, None
+        node = lub(set(dtypes))
+        if node is None:
+            return None, None
+        out = canonical(node, x64)
+        return out, out != "bool" if out is not None else None
+    node = lub({o[2] for o in operands})
+    if node is None:
+        return None, None
+    return from_node(node, x64)
+
+
+def _promote_terms(operands: list[Operand], x64) -> tuple[Dtype, Optional[bool]]:
     nodes: set[str] = set()
     terms: set[TypeTerm] = set()
     for o in operands:
@@ -219,14 +256,13 @@ def promote(operands: list[Operand], x64: Optional[bool]) -> tuple[Dtype, Option
             else:
                 terms.add(o)
         else:
-            nodes.add(o)
+            nodes.add(o[2])
     node = lub(nodes) if nodes else None
     if nodes and node is None:
         return None, None
-    if not terms:
-        return from_node(node, x64)
     if node is not None:
-        # bool is the lattice's bottom; a weak kind is absorbed by a term known to be above it.
+        # bool is the lattice's bottom; a weak kind is absorbed by a term known to be above it
+        # (for a weak term, this relies on weak arrays having their kind's default dtype).
         if node == "bool" or any(_absorbs(t.kinds, node) for t in terms):
             node = None
     if node is None and len(terms) == 1:
@@ -269,7 +305,9 @@ def unary(op: str, dtype: Dtype, weak: Optional[bool],
             return dtype, weak
         if kind == "x":
             return None, None
-        return default("f", x64), weak
+        # jax's fixed table (dtypes._dtype_to_inexact): 64-bit ints give float64, the rest
+        # float32, whatever the x64 flag
+        return ("float64" if dtype in ("int64", "uint64") else "float32"), weak
     if op == "strong":
         return dtype, False
     if op == "mean":
@@ -287,12 +325,27 @@ def unary(op: str, dtype: Dtype, weak: Optional[bool],
         return (default("i", x64) if kind == "b" else dtype), False
     if op == "real":
         return ({"complex64": "float32", "complex128": "float64"}.get(dtype, dtype)), weak
+    if op == "var":  # var / std: the mean's dtype, real
+        d, w = unary("mean", dtype, weak, x64)
+        return unary("real", d, w, x64) if d is not None else (None, False)
+    if op == "float_only":  # a weak operand may come out strong (gelu) or not (sigmoid)
+        return (dtype, False if weak is False else None) if kind == "f" else (None, None)
+    if op == "numeric":  # jnp.square: bool becomes the default int
+        return (default("i", x64), False) if kind == "b" else (dtype, weak)
     raise ValueError(op)
 
 
 def _unary_term(op: str, t: TypeTerm) -> tuple[Optional[TypeTerm], Optional[bool]]:
     if op == "real":
         return (_with_weak(t) if "c" not in t.kinds else (None, None))
+    if op == "numeric":
+        return (_with_weak(t) if "b" not in t.kinds else (None, None))
+    if op == "float_only":
+        return (None, None)
+    if op == "var":
+        if "c" in t.kinds:
+            return None, False
+        return _unary_term("mean", t)
     if op == "inexact":
         if t.kinds <= INEXACT:
             return _with_weak(t)

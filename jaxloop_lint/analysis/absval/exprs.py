@@ -268,6 +268,8 @@ class Evaluator:
                 return matmul(self, a, b)
             if op == "/":
                 return elementwise([a, b], self.x64, "inexact")
+            if op in ("//", "%", "<<", ">>"):
+                return elementwise([a, b], self.x64, "numeric")
             if op == "**":
                 return power(self, a, b) if a.kind is Kind.ARRAY else \
                     array(None, None, elementwise([a, b], self.x64).shape)

@@ -12,39 +12,39 @@ from .dtypes import Dtype, TypeTerm
 from .value import (PYTHON_SCALARS, SEQUENCES, UNKNOWN, AbsVal, Kind, array, py_bool,
                     py_complex, py_float, py_int, sequence)
 
-_SCALAR_NODES = {Kind.BOOL: "bool", Kind.INT: "i*", Kind.FLOAT: "f*", Kind.COMPLEX: "c*"}
+_SCALAR_KINDS = {Kind.BOOL: "b", Kind.INT: "i", Kind.FLOAT: "f", Kind.COMPLEX: "c"}
 
 
-def operand_nodes(v: AbsVal) -> Optional[list]:
-    """The lattice operands a value may promote as (two when its weak flag is unknown)."""
-    node = _SCALAR_NODES.get(v.kind)
-    if node is not None:
-        return [node]
+def operand_options(v: AbsVal, x64) -> Optional[list]:
+    """The promotion operands a value may be (two when its weak flag is unknown)."""
+    kind = _SCALAR_KINDS.get(v.kind)
+    if kind is not None:
+        return [dt.python_scalar(kind, x64)]
     if v.kind is not Kind.ARRAY or v.dtype is None:
         return None
     if isinstance(v.dtype, TypeTerm):
         return [v.dtype]
-    if v.dtype == "bool":
-        return ["bool"]
     if v.weak is None:
-        return [dt.node_of(v.dtype, False), dt.node_of(v.dtype, True)]
-    return [dt.node_of(v.dtype, v.weak)]
+        return [dt.concrete(v.dtype, False), dt.concrete(v.dtype, True)]
+    return [dt.concrete(v.dtype, v.weak)]
 
 
 def promote_values(values: list[AbsVal], x64) -> tuple[Dtype, Optional[bool]]:
-    """jnp's result_type of these operands: (dtype, weak), each None where unknown."""
+    """jnp's promotion of these operands: (dtype, weak), each None where unknown."""
     options = []
     for v in values:
-        nodes = operand_nodes(v)
-        if nodes is None:
+        ops = operand_options(v, x64)
+        if ops is None:
             return None, None
-        options.append(nodes)
+        options.append(ops)
     results = {dt.promote(list(combo), x64) for combo in itertools.islice(
         itertools.product(*options), 16)}
     if len(results) == 1:
         return next(iter(results))
     dtypes = {d for d, _ in results}
-    return (dtypes.pop() if len(dtypes) == 1 else None), None
+    weaks = {w for _, w in results}
+    return (dtypes.pop() if len(dtypes) == 1 else None), (weaks.pop() if len(weaks) == 1
+                                                          else None)
 
 
 def as_array(v: AbsVal, x64) -> Optional[AbsVal]:
@@ -52,22 +52,25 @@ def as_array(v: AbsVal, x64) -> Optional[AbsVal]:
     if v.kind is Kind.ARRAY:
         return v
     if v.kind in PYTHON_SCALARS:
-        dtype, weak = dt.from_node(_SCALAR_NODES[v.kind], x64)
-        return array(dtype, weak, ())
+        dtype, weak, _ = dt.python_scalar(_SCALAR_KINDS[v.kind], x64)
+        return array(dtype, weak if dtype != "bool" else False, ())
     return None
 
 
 def elementwise(values: list[AbsVal], x64, result: str = "promote") -> AbsVal:
     """A jnp elementwise function of these operands. ``result``: ``promote`` (add, maximum,
-    where's branches), ``inexact`` (divide, exp), ``compare`` (bool, weak as the promoted
-    operands), ``bool`` (bool, weak flag not modelled)."""
+    where's branches), ``inexact`` (divide, exp), ``numeric`` (floor_divide, mod: bools become
+    ints), ``compare`` (bool, weak as the promoted operands), ``bool`` (bool, weak flag not
+    modelled)."""
     arrays = [as_array(v, x64) for v in values]
     if any(a is None for a in arrays):
         return array()
     shape = sh.broadcast([a.shape for a in arrays])
-    dtype, weak = promote_values(arrays, x64)
-    if result == "inexact":
-        dtype, weak = dt.unary("inexact", dtype, weak, x64)
+    dtype, weak = promote_values(values, x64)
+    if result in ("inexact", "numeric"):
+        dtype, weak = dt.unary(result, dtype, weak, x64)
+    elif result == "inexact_dtype":  # their own code decides the weak flag
+        dtype, weak = dt.unary("inexact", dtype, weak, x64)[0], None
     elif result == "compare":
         dtype = "bool"
     elif result == "bool":
@@ -81,7 +84,6 @@ def unary_array(v: AbsVal, op: str, x64) -> AbsVal:
     if a is None:
         return array()
     if op == "same":
-        # a Python scalar argument goes through result_type: weak kinds become default dtypes
         return a
     dtype, weak = dt.unary(op, a.dtype, a.weak, x64)
     return array(dtype, weak, a.shape)
