@@ -616,3 +616,182 @@ def _sweep(values, sym):
             tried += 1
             known += got == abstract(real)
     return tried, known
+
+
+# -- parameters, statements, queries -------------------------------------------------------------
+def test_param_evidence():
+    tree = ast.parse(HEADER + textwrap.dedent("""
+    def f(self, x: jax.Array, y: Float[Array, "T H"], z: Float32[Array, "b"], n: int,
+          params: dict, flag=True, *rest, **kw):
+        pass
+    """))
+    fn = tree.body[-1]
+    p = param_values(fn, static=frozenset({"n"}), method=True)
+    assert p["self"].kind is Kind.UNKNOWN
+    assert describe(p["x"]) == "an array with the dtype of `x` of shape x.shape"
+    assert describe(p["y"]) == "an array with the dtype of `y` of shape (T, H)"
+    assert p["y"].dtype.kinds == frozenset("f")
+    assert p["z"].dtype == "float32" and p["z"].weak is None and len(p["z"].shape) == 1
+    assert p["n"].kind is Kind.INT and p["n"].value is not None  # fixed for one trace
+    assert p["params"].kind is Kind.UNKNOWN  # a container, not one array
+    assert p["flag"].kind is Kind.UNKNOWN  # the default (Python) or a traced argument
+    assert p["rest"].kind is Kind.TUPLE and p["kw"].kind is Kind.DICT
+    untraced = param_values(fn, traced=False)
+    assert untraced["x"].kind is Kind.ARRAY and untraced["n"].kind is Kind.INT
+    assert untraced["params"].kind is Kind.UNKNOWN
+
+
+def test_annotation_evidence_proves_carries():
+    # a float annotation lets h * 0.9 keep h's own type: a Python float never wins over it
+    src = """
+    def prog(h: "Float[Array, 'd']", xs: "Float[Array, 'T d']"):
+        for x in xs:
+            h = 0.9 * h + x
+        return h
+    """
+    tree, fn = _function(src)
+    values = FunctionValues(fn, imports_of(tree), param_values(fn))
+    t = loop_carry_types(values, _loops(fn)[0], ["h"])["h"]
+    assert same_type(t.start, t.after_one_step) is None  # h and x may differ in dtype
+    src2 = src.replace("h = 0.9 * h + x", "h = 0.9 * h")
+    tree, fn = _function(src2)
+    values = FunctionValues(fn, imports_of(tree), param_values(fn))
+    t = loop_carry_types(values, _loops(fn)[0], ["h"])["h"]
+    assert same_type(t.start, t.after_one_step) is True
+
+
+def test_walrus_else_match_nested_try():
+    real = {"xs": jnp.ones((4, 3), jnp.float32), "n": 3}
+    values, loops = analyse("""
+    def prog(xs, n):
+        k = 0
+        total = jnp.zeros((), jnp.int32)
+        while (k := k + 1) < n:
+            total = total + k
+        for x in xs:
+            if x.sum() > 100:
+                break
+        else:
+            found = None
+        acc = jnp.zeros(3)
+        for x in xs:
+            for y in xs:
+                acc = acc + x * y
+                try:
+                    if k > 1:
+                        break
+                finally:
+                    k = k + 1
+        match n:
+            case 3:
+                label = "three"
+            case _:
+                label = "other"
+        squares = [(q := v) * v for v in range(n)]
+        del squares[0]
+        return acc, label, found, total
+    """, real)
+    final = values.env_before(values.function.body[-1])
+    assert final["label"].kind is Kind.STR  # patterns are not matched: either case
+    assert final["acc"].dtype == "float32" and final["acc"].shape == (3,)
+    assert final["total"].dtype == "int32" and final["total"].weak is False
+    assert final["squares"].kind is Kind.LIST and final["q"].kind is Kind.UNKNOWN
+    assert final["found"].kind is Kind.NONE
+    assert len(loops) == 4
+
+
+def test_narrowing_by_known_values():
+    real = {"xs": jnp.ones((4, 3), jnp.float32), "n": 3}
+    values, (loop,) = analyse("""
+    def prog(xs, n):
+        best = None
+        for x in xs:
+            if best is None:
+                best = x
+            else:
+                best = jnp.maximum(best, x)
+        return best
+    """, real)
+    t = carries(values, loop, "best")["best"]
+    assert describe(t.after_one_step) == "a float32 array of shape (3,)"
+    # the second step takes the else branch: it too is a float32 (3,)
+    second = values.step(loop, values.step(loop))
+    assert describe(second["best"]) == "a float32 array of shape (3,)"
+    assert t.any_step.kind is Kind.UNKNOWN  # None or an array
+
+
+def test_contexts_and_unknown_calls():
+    real = {"xs": jnp.ones((4, 3), jnp.float32), "n": 3}
+    values, loops = analyse("""
+    def prog(xs, n):
+        out = [xs[0]]
+        alias = out
+        with jax.named_scope("s"):
+            h = xs[0] * 2
+        with open(__file__) as fh:
+            g = h + 1
+        out.append(h)
+        n2 = len(alias)
+        return h, g, n2
+    """, real)
+    final = values.env_before(values.function.body[-1])
+    assert final["h"].dtype == "float32" and final["g"].dtype == "float32"
+    assert final["out"].length == 2
+    assert final["alias"].items is None  # may be the same list: contents forgotten
+    assert final["n2"].value is None
+
+
+def test_module_constants():
+    from jaxloop_lint.analysis.absval import module_lookup
+    tree = ast.parse(HEADER + textwrap.dedent("""
+    EPS = 1e-6
+    DTYPE = jnp.bfloat16
+    TABLE = [1, 2]
+    COUNT = 0
+    def bump():
+        global COUNT
+        COUNT += 1
+    def prog(x):
+        return x * EPS
+    """))
+    lookup = module_lookup(tree, imports_of(tree))
+    assert lookup("EPS").value == 1e-6
+    assert lookup("DTYPE").dtype == "bfloat16"
+    assert lookup("TABLE").kind is Kind.LIST and lookup("TABLE").items is None
+    assert lookup("COUNT").kind is Kind.UNKNOWN  # rebound by bump()
+    assert lookup("bump").kind is Kind.UNKNOWN and lookup("len") is None
+
+
+def test_same_type_and_describe():
+    f32 = array("float32", False, (3,))
+    assert same_type(f32, f32) is True
+    assert same_type(f32, array("float32", True, (3,))) is False  # weak flag differs
+    assert same_type(f32, array("float32", None, (3,))) is None
+    assert same_type(f32, array("float32", False, (4,))) is False
+    assert same_type(f32, array(None, False, (3,))) is None
+    assert same_type(f32, py_int(1)) is False
+    assert same_type(UNKNOWN, f32) is None
+    n = sh.atom_dim(("arg", "n"))
+    assert same_type(array("int8", False, (n,)), array("int8", False, (sh.dim_add(n, 1),))) \
+        is False
+    assert describe(array("float32", True, ())) == "a weakly typed float32 array of shape ()"
+    assert describe(array(None, None, None)) == "an array of unknown dtype of unknown shape"
+    assert describe(py_int(lo=0)) == "a Python int (0 <= n)"
+    assert fits_int32(py_int(2 ** 31)) is False and fits_int32(py_int(5)) is True
+
+
+def test_nested_loops_stay_cheap():
+    """Loop-body passes grow slowly with nesting: each fact changes at most once or twice,
+    and a nested loop is walked again only when what enters it changed."""
+    depth = 5
+    body, indent = [], "    "
+    for level in range(depth):
+        body.append(f"{indent}for x{level} in xs:")
+        indent += "    "
+        body.append(f"{indent}acc{level} = acc{level} + x{level}")
+    src = "def prog(xs):\n" + "".join(f"    acc{i} = 0.0\n" for i in range(depth)) + \
+        "\n".join(body) + "\n    return acc0\n"
+    tree = ast.parse(HEADER + src)
+    fn = tree.body[-1]
+    values = FunctionValues(fn, imports_of(tree), param_values(fn))
+    assert values.passes <= 60, values.passes  # 3 ** 5 = 243 without the memo

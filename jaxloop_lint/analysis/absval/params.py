@@ -61,7 +61,7 @@ def param_values(fn: ast.AST, *, traced: bool = True, static: frozenset = frozen
 def static_value(name: str, annotation: Optional[ast.expr],
                  default: Optional[ast.expr]) -> AbsVal:
     """A static argument: fixed for one trace, of the kind its annotation or default shows."""
-    kind = _scalar_annotation(annotation)
+    kind = _scalar_annotation(_unquote(annotation))
     if kind is None and isinstance(default, ast.Constant) and default.value is not None:
         kind = {bool: "bool", int: "int", float: "float", str: "str"}.get(type(default.value))
     if kind == "int":
@@ -78,6 +78,7 @@ def static_value(name: str, annotation: Optional[ast.expr],
 def traced_value(name: str, annotation: Optional[ast.expr], x64) -> AbsVal:
     """A traced argument: an array; its dtype and shape are the argument's own unless the
     annotation says more. Container annotations (tuples, dicts, pytrees) give unknown."""
+    annotation = _unquote(annotation)
     if annotation is not None:
         fact = _array_annotation(name, annotation, x64)
         if fact is not None:
@@ -90,6 +91,7 @@ def traced_value(name: str, annotation: Optional[ast.expr], x64) -> AbsVal:
 
 def annotated_value(name: str, annotation: Optional[ast.expr], x64) -> AbsVal:
     """A parameter of a function that is not traced: only its annotation says anything."""
+    annotation = _unquote(annotation)
     if annotation is None:
         return UNKNOWN
     fact = _array_annotation(name, annotation, x64)
@@ -101,6 +103,16 @@ def annotated_value(name: str, annotation: Optional[ast.expr], x64) -> AbsVal:
     return {"float": py_float(), "bool": py_bool(), "str": STR}.get(kind, UNKNOWN)
 
 
+def _unquote(annotation: Optional[ast.expr]) -> Optional[ast.expr]:
+    """A string annotation (``"Float[Array, 'T d']"``) as the expression it spells."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        try:
+            return ast.parse(annotation.value, mode="eval").body
+        except SyntaxError:
+            return None
+    return annotation
+
+
 def _names(annotation: ast.expr) -> set[str]:
     return {n.id if isinstance(n, ast.Name) else n.attr for n in ast.walk(annotation)
             if isinstance(n, (ast.Name, ast.Attribute))}
@@ -109,8 +121,6 @@ def _names(annotation: ast.expr) -> set[str]:
 def _scalar_annotation(annotation: Optional[ast.expr]) -> Optional[str]:
     if isinstance(annotation, ast.Name):
         return _SCALARS.get(annotation.id)
-    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-        return _SCALARS.get(annotation.value.strip())
     return None
 
 
