@@ -6,8 +6,9 @@ For each file: ast.parse; then, for every function (methods and nested functions
 whose own body holds a loop, one FunctionValues walk (parameters taken as traced arrays, the
 module's constants as lookup) and loop_carry_types for each of its loops, asked about every
 name the loop assigns. Finding the functions, loops and names (what the planner already has)
-is not timed; module_lookup is, once per module with a loop. Prints files, lines, functions, loops, the best-of-N times and their
-ratio, the slowest function, the loop-body passes, and how many walks raised (must be 0).
+is not timed; module_lookup is, once per module with a loop. Prints files, lines, functions,
+loops, the best-of-N times and their ratio, the slowest function, the loop-body passes, and how
+many walks raised (must be 0).
 """
 from __future__ import annotations
 

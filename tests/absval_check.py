@@ -277,6 +277,7 @@ def snapshot(value, memo=None):
         return tuple(snapshot(v, memo) for v in value)
     return value
 
+
 class _Instrument(ast.NodeTransformer):
     """Record ``locals()`` before the loop, at the top and the end of every iteration, and
     after it; optionally rebind the loop counter to a strongly typed int32 (a rewrite's)."""
@@ -307,7 +308,7 @@ class _Instrument(ast.NodeTransformer):
     visit_For = visit_While = _loop
 
     def visit_FunctionDef(self, node):
-        if self.seen >= -1 and getattr(self, "_entered", False):
+        if getattr(self, "_entered", False):
             return node  # nested functions are not walked
         self._entered = True
         self.generic_visit(node)

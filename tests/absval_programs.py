@@ -49,7 +49,7 @@ UNARY = [
     "{}.shape", "{}.shape[0]", "{}.ndim", "{}[k]", "{}[..., 0]", "{}.cumsum()", "{}.any()",
     "{}.at[0].set(1)", "jnp.stack([{0}, {0}])", "jnp.pad({}, 1)", "jnp.pad({}, (0, 1))",
     "({},)", "[{}]", "jnp.expand_dims({}, 0)", "jax.nn.one_hot({}, 4)",
-    "jnp.asarray({}, jnp.int32)", "{}.astype({}.dtype)" , "{}[-1]", "tuple({})", "list({})",
+    "jnp.asarray({}, jnp.int32)", "{}.astype({}.dtype)", "{}[-1]", "tuple({})", "list({})",
 ]
 BINARY = [
     "{} + {}", "{} - {}", "{} * {}", "{} / {}", "{} // {}", "{} % {}", "{} ** {}", "{} @ {}",

@@ -16,18 +16,16 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from absval_check import (Symbols, abstract, check, check_loop, check_pairs,  # noqa: E402
-                          imports_of, run_instrumented,
-                          traced)
-
 from jaxloop_lint.analysis.absval import (UNKNOWN, AbsVal, Evaluator, FunctionValues, Kind,
-                                          carry_types, describe, fits_int32, fori_index,
-                                          loop_carry_types, param_values, same_type,
-                                          scan_index)
+                                          describe, fits_int32, fori_index, loop_carry_types,
+                                          param_values, same_type, scan_index)
 from jaxloop_lint.analysis.absval import dtypes as dt
 from jaxloop_lint.analysis.absval import shapes as sh
 from jaxloop_lint.analysis.absval.value import array, py_int
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from absval_check import (Symbols, abstract, check, check_loop, check_pairs,  # noqa: E402
+                          imports_of, run_instrumented, traced)
 
 pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning")
 
@@ -63,54 +61,58 @@ def abstract_expr(src: str, values: dict[str, AbsVal], x64=False) -> AbsVal:
 # expression -> must the domain know every fact of the result (in the concrete mode)?
 EXACT = """
 a + b; a + c; c + 1; c + 1.0; b + 1.0; b + a; bs + 1; bs + True; bs + 1.0; i / 2; c / 2; c // 2
-i ** 2; c ** 2; c ** 2.5; a ** 2; b ** 2.0; w ** 2; c * 1j; a * 1j; b * 1j; u + c; u - 1
-h + b; i + h; w + i; w + c; w * w; wi + w; wi + 1.5; a < 1; w < 2; a == w; bs & bs; ~bs; -a
--w; +c; ~c; m @ q; q @ m; a @ a; m @ a; a @ q; m.T; t.T; t.mT; a[0]; m[0]; m[:, 1]; m[1:]
-m[:-1]; m[..., 1]; t[0, ..., 1]; m[None]; m[:, None, 1:]; xs[k]; xs[::-1]; xs[-2:]; xs[1:10]
-a.shape; m.shape[0]; m.ndim; m.size; a.dtype; a.astype(jnp.int8); a.astype(float); a.astype(int)
-w.astype(jnp.float32); m.reshape(-1); m.reshape(3, 2); m.reshape((3, -1)); m.sum(); m.sum(axis=0)
+i ** 2; c ** 2; c ** 2.5; a ** 2; b ** 2.0; w ** 2; c * 1j; a * 1j; b * 1j; u + c; u - 1; h + b
+i + h; w + i; w + c; w * w; wi + w; wi + 1.5; a < 1; w < 2; a == w; bs & bs; ~bs; -a; -w; +c; ~c
+m @ q; q @ m; a @ a; m @ a; a @ q; m.T; t.T; t.mT; a[0]; m[0]; m[:, 1]; m[1:]; m[:-1]; m[..., 1]
+t[0, ..., 1]; m[None]; m[:, None, 1:]; xs[k]; xs[::-1]; xs[-2:]; xs[1:10]; a.shape; m.shape[0]
+m.ndim; m.size; a.dtype; a.astype(jnp.int8); a.astype(float); a.astype(int); w.astype(jnp.float32)
+m.reshape(-1); m.reshape(3, 2); m.reshape((3, -1)); m.sum(); m.sum(axis=0)
 m.sum(axis=-1, keepdims=True); c.sum(); bs.sum(); u.sum(); w.sum(); m.mean(axis=1); i.mean()
-b.mean(); m.max(); c.max(); bs.min(); w.max(); c.argmax(); m.argmax(axis=1); c.cumsum(); bs.cumsum()
-m.cumsum(axis=1); m.any(); i.prod(); jnp.zeros(3); jnp.zeros((2, n)); jnp.zeros((), bool)
-jnp.zeros(3, jnp.int8); jnp.ones_like(c); jnp.zeros_like(w); jnp.zeros_like(1.0); jnp.zeros_like(1)
-jnp.full(3, 1.0); jnp.full(3, 1); jnp.full((2,), w); jnp.full(3, True); jnp.full_like(i, 1.5)
-jnp.full_like(a, 2, dtype=jnp.bfloat16); jnp.empty((2, 3)); jnp.ones_like(a, dtype=jnp.int32)
-jnp.array(1.0); jnp.array(1); jnp.array(True); jnp.asarray(1.0); jnp.array([1.0, 2.0])
-jnp.array([1, 2.5]); jnp.array((1, 2)); jnp.array([True]); jnp.array([w, w]); jnp.array(b)
-jnp.asarray(w); jnp.array(1.0, jnp.float16); jnp.asarray(a, dtype=jnp.int8); jnp.float32(1.0)
-jnp.int8(2); jnp.bfloat16(1.0); jnp.int32(a); jnp.arange(5); jnp.arange(5.0); jnp.arange(2, 5)
-jnp.arange(0, 5, 2); jnp.arange(5, dtype=jnp.float32); jnp.arange(n); jnp.linspace(0, 1, 5)
-jnp.eye(3); jnp.identity(2); jnp.exp(i); jnp.exp(c); jnp.exp(1.0); jnp.sqrt(2); jnp.tanh(b)
-jnp.exp(bs); jnp.log(u); jnp.tanh(w); jnp.reciprocal(i); jnp.floor(i); jnp.floor(w); jnp.round(i)
-jnp.square(c); jnp.abs(bs); jnp.abs(z); jnp.abs(w); jnp.negative(a); jnp.maximum(i, 0)
-jnp.maximum(c, 0.0); jnp.maximum(bs, bs); jnp.minimum(w, 0.0); jnp.clip(i, 0, 1.5); jnp.clip(c, 0)
-jnp.clip(c, None, 1.0); jnp.clip(b, min=0.0, max=1.0); jnp.where(bs, i, 0.0); jnp.where(bs, 1.0, 0.0)
-jnp.where(bs, c, 1); jnp.where(bs, c, b); jnp.where(bs, w, w); jnp.sum(c); jnp.sum(c, dtype=jnp.float32)
-jnp.sum(m, axis=(0, 1)); jnp.mean(bs); jnp.mean(h); jnp.var(i); jnp.std(b); jnp.max(w); jnp.any(i)
-jnp.argmax(m, axis=1); jnp.cumsum(c); jnp.cumsum(u); jnp.cumprod(c); jnp.cumsum(m, axis=1)
-jnp.stack([a, a]); jnp.stack([a, a], axis=1); jnp.stack([w, w]); jnp.stack([1.0, 2.0])
-jnp.stack(lst); jnp.concatenate([a, a]); jnp.concatenate([m, m], axis=-1); jnp.concatenate([a, c])
-jnp.pad(a, (1, 2)); jnp.pad(a, 1); jnp.pad(m, ((1, 2), (0, 1))); jnp.pad(m, 1); jnp.pad(w[None], 1)
-jnp.dot(a, a); jnp.dot(m, a); jnp.dot(m, q); jnp.dot(c, c); jnp.matmul(m, q); jnp.outer(a, a)
-jnp.outer(c, a); jnp.reshape(m, (6,)); jnp.ravel(m); jnp.transpose(t); jnp.transpose(t, (1, 0, 2))
+b.mean(); m.max(); c.max(); bs.min(); w.max(); c.argmax(); m.argmax(axis=1); c.cumsum()
+bs.cumsum(); m.cumsum(axis=1); m.any(); i.prod(); jnp.zeros(3); jnp.zeros((2, n))
+jnp.zeros((), bool); jnp.zeros(3, jnp.int8); jnp.ones_like(c); jnp.zeros_like(w)
+jnp.zeros_like(1.0); jnp.zeros_like(1); jnp.full(3, 1.0); jnp.full(3, 1); jnp.full((2,), w)
+jnp.full(3, True); jnp.full_like(i, 1.5); jnp.full_like(a, 2, dtype=jnp.bfloat16)
+jnp.empty((2, 3)); jnp.ones_like(a, dtype=jnp.int32); jnp.array(1.0); jnp.array(1); jnp.array(True)
+jnp.asarray(1.0); jnp.array([1.0, 2.0]); jnp.array([1, 2.5]); jnp.array((1, 2)); jnp.array([True])
+jnp.array([w, w]); jnp.array(b); jnp.asarray(w); jnp.array(1.0, jnp.float16)
+jnp.asarray(a, dtype=jnp.int8); jnp.float32(1.0); jnp.int8(2); jnp.bfloat16(1.0); jnp.int32(a)
+jnp.arange(5); jnp.arange(5.0); jnp.arange(2, 5); jnp.arange(0, 5, 2)
+jnp.arange(5, dtype=jnp.float32); jnp.arange(n); jnp.linspace(0, 1, 5); jnp.eye(3); jnp.identity(2)
+jnp.exp(i); jnp.exp(c); jnp.exp(1.0); jnp.sqrt(2); jnp.tanh(b); jnp.exp(bs); jnp.log(u)
+jnp.tanh(w); jnp.reciprocal(i); jnp.floor(i); jnp.floor(w); jnp.round(i); jnp.square(c)
+jnp.abs(bs); jnp.abs(z); jnp.abs(w); jnp.negative(a); jnp.maximum(i, 0); jnp.maximum(c, 0.0)
+jnp.maximum(bs, bs); jnp.minimum(w, 0.0); jnp.clip(i, 0, 1.5); jnp.clip(c, 0)
+jnp.clip(c, None, 1.0); jnp.clip(b, min=0.0, max=1.0); jnp.where(bs, i, 0.0)
+jnp.where(bs, 1.0, 0.0); jnp.where(bs, c, 1); jnp.where(bs, c, b); jnp.where(bs, w, w); jnp.sum(c)
+jnp.sum(c, dtype=jnp.float32); jnp.sum(m, axis=(0, 1)); jnp.mean(bs); jnp.mean(h); jnp.var(i)
+jnp.std(b); jnp.max(w); jnp.any(i); jnp.argmax(m, axis=1); jnp.cumsum(c); jnp.cumsum(u)
+jnp.cumprod(c); jnp.cumsum(m, axis=1); jnp.stack([a, a]); jnp.stack([a, a], axis=1)
+jnp.stack([w, w]); jnp.stack([1.0, 2.0]); jnp.stack(lst); jnp.concatenate([a, a])
+jnp.concatenate([m, m], axis=-1); jnp.concatenate([a, c]); jnp.pad(a, (1, 2)); jnp.pad(a, 1)
+jnp.pad(m, ((1, 2), (0, 1))); jnp.pad(m, 1); jnp.pad(w[None], 1); jnp.dot(a, a); jnp.dot(m, a)
+jnp.dot(m, q); jnp.dot(c, c); jnp.matmul(m, q); jnp.outer(a, a); jnp.outer(c, a)
+jnp.reshape(m, (6,)); jnp.ravel(m); jnp.transpose(t); jnp.transpose(t, (1, 0, 2))
 jnp.swapaxes(m, 0, 1); jnp.squeeze(m[None]); jnp.expand_dims(m, 1); jnp.flip(m); jnp.tril(m)
 jnp.isnan(a).shape; jnp.logical_not(bs).dtype; jax.nn.relu(i); jax.nn.relu(bs); jax.nn.relu(w)
 jax.nn.sigmoid(a); jax.nn.gelu(b); jax.nn.softmax(i); jax.nn.softmax(w[None])
 jax.nn.log_softmax(m, axis=-1); jax.nn.one_hot(i, 5); jax.nn.one_hot(i, 5, dtype=jnp.bfloat16)
-jax.nn.logsumexp(m); jax.random.normal(key, (2, 3)); jax.random.normal(key); jax.random.uniform(key, (4,))
-jax.random.normal(key, (3,), jnp.bfloat16); jax.random.randint(key, (4,), 0, 5); jax.random.bernoulli(key, 0.5, (4,))
-jax.random.split(key); jax.random.split(key, 3); jax.random.split(tk); jax.random.fold_in(key, 3)
-jax.random.categorical(key, m); jax.random.permutation(key, 5); jax.random.key(0)
-lax.add(i, 1); lax.add(a, 1.0); lax.add(w, w); lax.max(a, 0.0); lax.tanh(b); lax.tanh(w)
-lax.exp(a); lax.select(bs, a, a); lax.convert_element_type(a, jnp.int8); lax.stop_gradient(w)
-lax.dynamic_slice(a, (k,), (2,)); lax.dynamic_update_slice(a, a[:2], (k,)); lax.dynamic_index_in_dim(m, k)
-lax.dynamic_index_in_dim(m, k, keepdims=False); lax.dynamic_slice_in_dim(m, k, 2, axis=1); a.at[0].set(1.0)
-i.at[0].add(1.5); b.at[0].add(a[0]); c.at[0].get(); w[None].at[0].set(2); jnp.abs(a).T
-1 + 2; 1 + 2.5; 7 / 2; 7 // 2; 2 ** 10; 2 ** -1; True + True; True & False; 1 < 2; n * 2; f * 3
-s + "x"; [1, 2] + [3]; (1,) * 3; len(lst); len(a); len(s); int(f); float(n); bool(n); abs(-3)
-min(1, 2); max(n, 5); round(2.5); divmod(7, 2); not flag; flag and n; none or f; n if flag else f
-none is None; a is None; tup[0]; tup[1]; lst[-1]; (a, n)[1]; [a, c][0]; tuple(lst); list(tup)
-m.shape[1:]; a.weak_type; w.weak_type; jnp.pi; float(jnp.pi); a.real; z.real; z.imag
+jax.nn.logsumexp(m); jax.random.normal(key, (2, 3)); jax.random.normal(key)
+jax.random.uniform(key, (4,)); jax.random.normal(key, (3,), jnp.bfloat16)
+jax.random.randint(key, (4,), 0, 5); jax.random.bernoulli(key, 0.5, (4,)); jax.random.split(key)
+jax.random.split(key, 3); jax.random.split(tk); jax.random.fold_in(key, 3)
+jax.random.categorical(key, m); jax.random.permutation(key, 5); jax.random.key(0); lax.add(i, 1)
+lax.add(a, 1.0); lax.add(w, w); lax.max(a, 0.0); lax.tanh(b); lax.tanh(w); lax.exp(a)
+lax.select(bs, a, a); lax.convert_element_type(a, jnp.int8); lax.stop_gradient(w)
+lax.dynamic_slice(a, (k,), (2,)); lax.dynamic_update_slice(a, a[:2], (k,))
+lax.dynamic_index_in_dim(m, k); lax.dynamic_index_in_dim(m, k, keepdims=False)
+lax.dynamic_slice_in_dim(m, k, 2, axis=1); a.at[0].set(1.0); i.at[0].add(1.5); b.at[0].add(a[0])
+c.at[0].get(); w[None].at[0].set(2); jnp.abs(a).T; 1 + 2; 1 + 2.5; 7 / 2; 7 // 2; 2 ** 10; 2 ** -1
+True + True; True & False; 1 < 2; n * 2; f * 3; s + "x"; [1, 2] + [3]; (1,) * 3; len(lst); len(a)
+len(s); int(f); float(n); bool(n); abs(-3); min(1, 2); max(n, 5); round(2.5); divmod(7, 2)
+not flag; flag and n; none or f; n if flag else f; none is None; a is None; tup[0]; tup[1]; lst[-1]
+(a, n)[1]; [a, c][0]; tuple(lst); list(tup); m.shape[1:]; a.weak_type; w.weak_type; jnp.pi
+float(jnp.pi); a.real; z.real; z.imag
 """
 
 # Sound but not every fact is known (by design or not modelled): only soundness is checked.
@@ -118,10 +120,11 @@ SOUND = """
 jnp.einsum('i,i->', a, a); jnp.argsort(a); jnp.sort(a); a[bs.astype(int)]; m[:, i[:2]]
 [x * 2 for x in lst]; [k for k in range(n)]; jnp.array(lst); jnp.asarray([x for x in lst])
 2.0 ** c; 2 ** a; jnp.power(i, i); lax.pow(a, 2.0); jax.nn.elu(a); jax.nn.silu(b); sum(lst)
-jnp.linalg.norm(a); jnp.linalg.norm(i); jax.nn.gelu(i); jnp.roll(a, 1); jnp.broadcast_to(a, (2, 3)); a[0].item()
-jax.random.bernoulli(key, a[0] / 4); jax.random.bernoulli(key, m / 4); jnp.concatenate(lst)
-a.sum(0, jnp.float32); a.clip(0.0, 1.0); c.clip(0, 1.5); m.transpose(1, 0); m.dot(a); a.copy()
-tup + (1,); lst * 2; lst[::-1]; sorted([3, 1]); max(lst, key=len); f'{n}'; big * big; big + n
+jnp.linalg.norm(a); jnp.linalg.norm(i); jax.nn.gelu(i); jnp.roll(a, 1); jnp.broadcast_to(a, (2, 3))
+a[0].item(); jax.random.bernoulli(key, a[0] / 4); jax.random.bernoulli(key, m / 4)
+jnp.concatenate(lst); a.sum(0, jnp.float32); a.clip(0.0, 1.0); c.clip(0, 1.5); m.transpose(1, 0)
+m.dot(a); a.copy(); tup + (1,); lst * 2; lst[::-1]; sorted([3, 1]); max(lst, key=len); f'{n}'
+big * big; big + n
 """
 
 

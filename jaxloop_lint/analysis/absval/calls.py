@@ -13,8 +13,7 @@ from . import dtypes as dt
 from . import shapes as sh
 from .ops import (as_array, axes_arg, dtype_arg, elementwise, promote_values, shape_arg,
                   static_int, static_ints, strong_dtype, unary_array)
-from .value import (SEQUENCES, UNKNOWN, AbsVal, Kind, array, dtype_value, join_all, py_int,
-                    summary, tuple_of)
+from .value import SEQUENCES, UNKNOWN, AbsVal, Kind, array, dtype_value, py_int
 
 
 class Args:
@@ -42,10 +41,6 @@ def _register(names, prefix: str = NP):
             TABLE[prefix + n] = fn
         return fn
     return deco
-
-
-def _x64(ev):
-    return ev.x64
 
 
 # -- creation ------------------------------------------------------------------------------------
@@ -384,8 +379,10 @@ def _cumulative(ev, a):
     else:
         shape = arr.shape if static_int(axis) is not None else None
     given, d = dtype_arg(a.get(2, "dtype"), ev.x64)
-    dtype, weak = strong_dtype(d, ev.x64) if given else dt.unary("cumsum", arr.dtype, arr.weak,
-                                                                  ev.x64)
+    if given:
+        dtype, weak = strong_dtype(d, ev.x64)
+    else:
+        dtype, weak = dt.unary("cumsum", arr.dtype, arr.weak, ev.x64)
     return array(dtype, weak, shape)
 
 
@@ -936,11 +933,3 @@ CONSTANTS = {f"{m}.{n}": v for m in ("jax.numpy", "numpy", "math")
              for n, v in (("pi", math.pi), ("e", math.e), ("inf", math.inf), ("nan", None),
                           ("euler_gamma", 0.5772156649015329), ("tau", math.tau))}
 CONSTANTS.update({"jax.numpy.newaxis": "None", "numpy.newaxis": "None"})
-
-
-def joined_items(v: AbsVal) -> AbsVal:
-    return join_all(v.items) if v.items is not None else (v.elem or UNKNOWN)
-
-
-__all__ = ["Args", "TABLE", "CONSTANTS", "power", "matmul", "lax_binary", "same_type",
-           "summary", "tuple_of"]

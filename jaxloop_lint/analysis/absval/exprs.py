@@ -16,9 +16,12 @@ from typing import Callable, Optional
 from ..imports import ImportMap
 from . import dtypes as dt
 from . import shapes as sh
-from .calls import CONSTANTS, TABLE, Args, lax_binary, matmul, power
-from .ops import (as_array, elementwise, scalar_binop, scalar_compare, shape_arg, static_int,
+from .arrays import int_dtype, attribute, index_shape, module_value
+from .calls import TABLE, Args, matmul, power
+from .ops import (elementwise, scalar_binop, scalar_compare, shape_arg, static_int,
                   unary_array)
+from .pyvalues import (convert_builtin, is_iteration_call, iteration_length, min_max,
+                       str_method, element_of, length_of, range_element, truth)
 from .value import (DICT, NONE, PYTHON_SCALARS, SEQUENCES, STR, UNKNOWN, AbsVal, Kind, array,
                     dim_int, dtype_value, forget_contents, holds_mutable, join, join_all,
                     py_bool, py_float, py_int, py_str, sequence, shape_tuple, summary)
@@ -32,7 +35,6 @@ ARRAY_LIKE = PYTHON_SCALARS + (Kind.ARRAY,)
 # Calls into these never mutate a Python list they are handed.
 _PURE_PREFIXES = ("jax.", "numpy.", "math.", "functools.partial", "operator.", "ml_dtypes.",
                   "einops.", "typing.")
-_DTYPE_MODULES = ("jax.numpy.", "numpy.", "ml_dtypes.", "jax.dtypes.")
 _ARRAY_METHODS = {"sum", "prod", "mean", "max", "min", "std", "var", "any", "all", "argmax",
                   "argmin", "cumsum", "cumprod", "ravel", "squeeze", "swapaxes", "conj",
                   "round", "argsort", "sort"}
@@ -393,7 +395,7 @@ class Evaluator:
                 parts.append(("none",))
             elif v.kind is Kind.INT:
                 parts.append(("int",))
-            elif v.kind is Kind.ARRAY and v.shape == () and _int_dtype(v.dtype):
+            elif v.kind is Kind.ARRAY and v.shape == () and int_dtype(v.dtype):
                 parts.append(("int",))
             elif v.kind is Kind.ARRAY or v.kind in SEQUENCES:
                 parts.append(("adv",))
@@ -511,7 +513,7 @@ class Evaluator:
         if base.kind is Kind.TUPLE:
             return py_int() if attr in ("index", "count") else UNKNOWN
         if base.kind is Kind.STR:
-            return _str_method(attr)
+            return str_method(attr)
         if base.kind in (Kind.DICT, Kind.UNKNOWN) or attr in _MUTATORS:
             return self.opaque_call(e, args)
         return self._hook(e, args)
@@ -584,8 +586,8 @@ class Evaluator:
         elif attr == "clear":
             new = sequence(Kind.LIST, ())
         elif attr in ("sort", "reverse") and items is not None and len(set(items)) <= 1:
-            new = base if attr == "reverse" or not args.kw else summary(Kind.LIST, elem,
-                                                                      base.length)
+            new = base if attr == "reverse" or not args.kw else \
+                summary(Kind.LIST, elem, base.length)
         elif attr == "insert" and len(args.pos) == 2:
             v = args.pos[1]
             new = summary(Kind.LIST, join(elem, v) if elem is not None else v,
@@ -652,7 +654,7 @@ class Evaluator:
         if name == "len" and a:
             return length_of(a[0])
         if name in ("int", "float", "bool", "complex", "str"):
-            return _convert_builtin(name, a[0] if a else None)
+            return convert_builtin(name, a[0] if a else None)
         if name == "abs" and len(a) == 1:
             v = a[0]
             if v.kind in PYTHON_SCALARS:
@@ -675,7 +677,7 @@ class Evaluator:
                 candidates.append(rest.kw["default"])
             if not rest.complete:
                 return UNKNOWN
-            return _min_max(name, candidates)
+            return min_max(name, candidates)
         if name == "round":
             v = a[0] if a else UNKNOWN
             if v.kind is Kind.ARRAY:
@@ -731,14 +733,14 @@ class Evaluator:
         length = None
         for i, gen in enumerate(e.generators):
             if i == 0:
-                if _is_iteration_call(gen.iter, self):
+                if is_iteration_call(gen.iter, self):
                     elem = self.iter_element(gen.iter)
                     src = None
                 else:
                     src = self(gen.iter)
                     elem = element_of(src)
                 if len(e.generators) == 1 and not gen.ifs:
-                    length = _iteration_length(gen.iter, src, self)
+                    length = iteration_length(gen.iter, src, self)
             else:
                 elem = child.iter_element(gen.iter)
             child.bind(gen.target, elem)
@@ -786,7 +788,7 @@ class Evaluator:
         """The value bound on one iteration of ``for _ in node``. ``index``: the value a
         ``range`` / ``enumerate`` counter has instead of a Python int (a rewrite's traced index).
         """
-        if _is_iteration_call(node, self):
+        if is_iteration_call(node, self):
             name = node.func.id
             if any(isinstance(a, ast.Starred) for a in node.args):
                 self.args(node)
@@ -872,238 +874,3 @@ class Evaluator:
             pass  # arrays, tuples and strs raise; dict contents are not modelled
         else:
             self.invalidate()
-
-
-# -- helpers -------------------------------------------------------------------------------------
-def truth(v: AbsVal) -> Optional[bool]:
-    """``bool(v)`` when the value fixes it."""
-    k = v.kind
-    if k is Kind.NONE:
-        return False
-    if k in (Kind.BOOL, Kind.FLOAT, Kind.COMPLEX, Kind.STR):
-        return None if v.value is None else bool(v.value)
-    if k is Kind.INT:
-        if isinstance(v.value, int):
-            return bool(v.value)
-        if v.lo is not None and v.lo > 0 or v.hi is not None and v.hi < 0:
-            return True
-        return None
-    if k in SEQUENCES:
-        if v.items is not None:
-            return bool(v.items)
-        if isinstance(v.length, int):
-            return v.length > 0
-    if k is Kind.DTYPE:
-        return True
-    return None
-
-
-def element_of(v: AbsVal) -> AbsVal:
-    """What iterating ``v`` yields."""
-    if v.kind is Kind.ARRAY:
-        return array(v.dtype, v.weak, sh.drop(v.shape, 1))
-    if v.kind in SEQUENCES:
-        return v.element()
-    if v.kind is Kind.STR:
-        return STR
-    return UNKNOWN
-
-
-def length_of(v: AbsVal) -> AbsVal:
-    if v.kind in SEQUENCES:
-        if v.items is not None:
-            return py_int(len(v.items))
-        if isinstance(v.shape, sh.ShapeSym):
-            return py_int(sh.atom_dim(("rank",) + tuple(sorted(v.shape.atoms, key=repr))), lo=0)
-        return py_int(v.length, lo=0) if v.length is not None else py_int(lo=0)
-    if v.kind is Kind.ARRAY:
-        return dim_int(sh.dim_at(v.shape, 0))
-    if v.kind is Kind.STR and isinstance(v.value, str):
-        return py_int(len(v.value))
-    return py_int(lo=0)
-
-
-def range_element(vals: list[AbsVal]) -> AbsVal:
-    """A ``range(...)`` loop's index: a Python int, with bounds when the arguments have them."""
-    if not vals or any(v.kind not in (Kind.INT, Kind.BOOL) for v in vals):
-        return py_int()
-    start = vals[0] if len(vals) > 1 else py_int(0)
-    stop = vals[1] if len(vals) > 1 else vals[0]
-    step = static_int(vals[2]) if len(vals) > 2 else 1
-    if step is None:
-        return py_int()
-    if step > 0:
-        return py_int(lo=start.lo, hi=None if stop.hi is None else stop.hi - 1)
-    return py_int(lo=None if stop.lo is None else stop.lo + 1, hi=start.hi)
-
-
-def _is_iteration_call(node, ev) -> bool:
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
-        node.func.id in ("range", "enumerate", "zip", "reversed") and ev.is_builtin(node.func.id)
-
-
-def _iteration_length(node, src: Optional[AbsVal], ev) -> sh.Dim:
-    if src is not None:
-        return length_of(src).value if src.kind in SEQUENCES + (Kind.ARRAY,) else None
-    if node.func.id == "range" and len(node.args) == 1 and not node.keywords:
-        n = ev(node.args[0])
-        if n.kind is Kind.INT and isinstance(n.value, int):
-            return max(n.value, 0)
-    return None
-
-
-def _int_dtype(d) -> bool:
-    if isinstance(d, str):
-        return dt.kind_of(d) in "iu"
-    if isinstance(d, dt.TypeTerm):
-        return d.kinds <= frozenset("iu")
-    return False
-
-
-def index_shape(shape: sh.Shape, parts: list[tuple]) -> sh.Shape:
-    """The shape of ``x[parts]`` (basic indexing; anything else is unknown)."""
-    kinds = [p[0] for p in parts]
-    if any(k in ("adv", "unknown") for k in kinds) or kinds.count("ellipsis") > 1:
-        return None
-    if "ellipsis" not in kinds:
-        while parts and parts[-1] == ("slice", None, None, None):
-            parts = parts[:-1]
-        kinds = [p[0] for p in parts]
-    consumed = sum(1 for k in kinds if k in ("int", "slice", "slice?"))
-    if isinstance(shape, tuple):
-        r = len(shape)
-        if consumed > r:
-            return None
-        if "ellipsis" in kinds:
-            at = kinds.index("ellipsis")
-            parts = parts[:at] + [("slice", None, None, None)] * (r - consumed) + parts[at + 1:]
-        else:
-            parts = parts + [("slice", None, None, None)] * (r - consumed)
-        out, axis = [], 0
-        for p in parts:
-            if p[0] == "int":
-                axis += 1
-            elif p[0] == "none":
-                out.append(1)
-            elif p[0] == "slice":
-                out.append(sh.slice_len(shape[axis], p[1], p[2], p[3]))
-                axis += 1
-            else:
-                out.append(None)
-                axis += 1
-        return tuple(out)
-    if isinstance(shape, sh.ShapeSym):
-        if all(k == "int" for k in kinds):
-            return sh.drop(shape, len(kinds))
-        if kinds and all(k == "none" for k in kinds):
-            return sh.prefix((1,) * len(kinds), shape)
-        return sh.unary_sym("index", shape, tuple(p if p[0] != "int" else ("int",)
-                                                  for p in parts))
-    return None
-
-
-def module_value(qual: str) -> AbsVal:
-    """The value of a module attribute: a dtype object, a Python constant, or unknown."""
-    if qual in CONSTANTS:
-        constant = CONSTANTS[qual]
-        return NONE if constant == "None" else py_float(constant)
-    if qual.startswith(_DTYPE_MODULES):
-        name = dt.parse_name(qual.rsplit(".", 1)[1])
-        if name is not None and qual.rsplit(".", 1)[1] not in ("float", "int", "complex"):
-            return dtype_value(name)
-    return UNKNOWN
-
-
-def attribute(base: AbsVal, attr: str, x64) -> AbsVal:
-    if base.kind is Kind.ARRAY:
-        if attr == "shape":
-            return shape_tuple(base.shape)
-        if attr == "ndim":
-            r = sh.rank(base.shape)
-            if r is None and isinstance(base.shape, sh.ShapeSym):
-                return py_int(sh.atom_dim(("rank",) + tuple(sorted(base.shape.atoms, key=repr))),
-                              lo=0)
-            return py_int(r) if r is not None else py_int(lo=0)
-        if attr == "size":
-            return py_int(sh.size(base.shape), lo=0)
-        if attr == "dtype":
-            return dtype_value(base.dtype)
-        if attr == "T":
-            return array(base.dtype, base.weak, sh.transpose(base.shape))
-        if attr == "mT":
-            return array(base.dtype, base.weak, sh.swap(base.shape, -1, -2)
-                         if sh.rank(base.shape) is None or sh.rank(base.shape) >= 2 else None)
-        if attr in ("real", "imag"):
-            return unary_array(base, "real", x64)
-        if attr == "weak_type":
-            return py_bool(base.weak)
-        if attr in ("itemsize", "nbytes"):
-            return py_int(lo=0)
-        return UNKNOWN
-    if base.kind is Kind.DTYPE:
-        if attr == "itemsize":
-            return py_int(lo=1)
-        if attr in ("name", "kind", "char", "str"):
-            return STR
-    return UNKNOWN
-
-
-def _convert_builtin(name: str, v: Optional[AbsVal]) -> AbsVal:
-    x = None
-    if v is not None and v.kind in PYTHON_SCALARS + (Kind.STR,):
-        x = v.value if v.kind is not Kind.INT or isinstance(v.value, int) else None
-    if v is None:
-        x = {"int": 0, "float": 0.0, "bool": False, "complex": 0j, "str": ""}[name]
-    out = None
-    if x is not None:
-        try:
-            out = {"int": int, "float": float, "bool": bool, "complex": complex, "str": str}[
-                name](x)
-        except (ValueError, TypeError, OverflowError):
-            return UNKNOWN
-    if name == "int":
-        if out is None and v is not None and v.kind is Kind.INT:
-            return v
-        return py_int(out)
-    if name == "float":
-        return py_float(out if out is None or out == out else None)
-    if name == "bool":
-        if out is None and v is not None:
-            t = truth(v)
-            return py_bool(t)
-        return py_bool(out)
-    if name == "complex":
-        return AbsVal(Kind.COMPLEX, value=out)
-    return py_str(out)
-
-
-def _min_max(name: str, candidates: list[AbsVal]) -> AbsVal:
-    if all(c.kind is Kind.INT for c in candidates):
-        if all(isinstance(c.value, int) for c in candidates):
-            return py_int((min if name == "min" else max)(c.value for c in candidates))
-        los = [c.lo for c in candidates]
-        his = [c.hi for c in candidates]
-        if name == "min":
-            lo = None if None in los else min(los)
-            hi = min((h for h in his if h is not None), default=None)
-        else:
-            lo = max((x for x in los if x is not None), default=None)
-            hi = None if None in his else max(his)
-        return py_int(lo=lo, hi=hi)
-    return join_all(candidates)
-
-
-def _str_method(attr: str) -> AbsVal:
-    if attr in ("split", "rsplit", "splitlines"):
-        return summary(Kind.LIST, STR)
-    if attr.startswith("is") or attr in ("startswith", "endswith"):
-        return py_bool()
-    if attr in ("find", "rfind", "index", "rindex", "count"):
-        return py_int()
-    if attr in ("encode", "partition", "rpartition", "maketrans"):
-        return UNKNOWN
-    return STR
-
-
-__all__ = ["Evaluator", "truth", "element_of", "index_shape", "module_value", "attribute",
-           "lax_binary", "as_array"]

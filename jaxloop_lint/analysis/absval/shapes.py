@@ -272,8 +272,6 @@ def broadcast(shapes: Sequence[Shape]) -> Shape:
     tuples = [s for s in shapes if isinstance(s, tuple) and s != ()]
     syms = [s for s in shapes if isinstance(s, ShapeSym)]
     if any(s is None for s in shapes):
-        if not syms and all(isinstance(s, tuple) or s is None for s in shapes):
-            return _broadcast_unknown_rank(tuples)
         return None
     if syms:
         atoms = set()
@@ -296,10 +294,6 @@ def broadcast(shapes: Sequence[Shape]) -> Shape:
             acc = broadcast_dims(acc, d)
         out.append(acc)
     return tuple(out)
-
-
-def _broadcast_unknown_rank(tuples) -> Shape:
-    return None
 
 
 def size(shape: Shape) -> Dim:

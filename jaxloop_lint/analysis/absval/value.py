@@ -93,8 +93,6 @@ def py_str(value: Optional[str] = None) -> AbsVal:
 
 
 def array(dtype: Dtype = None, weak: Optional[bool] = None, shape: Shape = None) -> AbsVal:
-    if dtype == "bool":
-        weak = weak  # a weak bool array exists (a comparison of weak arrays) and promotes as bool
     return AbsVal(Kind.ARRAY, dtype=dtype, weak=weak, shape=shape)
 
 
@@ -202,8 +200,8 @@ def forget_contents(v: AbsVal) -> AbsVal:
         if v.items is not None:
             items = tuple(forget_contents(x) for x in v.items)
             return v if items == v.items else replace(v, items=items)
-        if v.elem is not None and v.elem.kind in (Kind.LIST, Kind.TUPLE, Kind.DICT,
-                                                 Kind.UNKNOWN):
+        if v.elem is not None and \
+                v.elem.kind in (Kind.LIST, Kind.TUPLE, Kind.DICT, Kind.UNKNOWN):
             return replace(v, elem=None)
     return v
 
