@@ -322,28 +322,25 @@ def test_hazard_int8_result_with_traced_index():
     assert same_type(fori.start, fori.after_one_step_traced_index) is True
 
 
+SHRINKING = """
+def prog(xs, n):
+    rest = xs
+    for x in xs:
+        rest = rest[1:]
+    return rest
+"""
+
+
 def test_hazard_shrinking_rest():
     # trap: rest = rest[1:] changes shape every step
-    values, (loop,) = analyse("""
-    def prog(xs, n):
-        rest = xs
-        for x in xs:
-            rest = rest[1:]
-        return rest
-    """, XS)
+    values, (loop,) = analyse(SHRINKING, XS)
     t = carries(values, loop, "rest")["rest"]
     assert describe(t.start) == "a float32 array of shape (4, 3)"
     assert describe(t.after_one_step) == "a float32 array of shape (3, 3)"
     assert same_type(t.start, t.after_one_step) is False
     assert t.any_step.shape == (None, 3)
     # without evidence of the size, the change is not provable, and nothing false is claimed
-    values, (loop,) = analyse("""
-    def prog(xs, n):
-        rest = xs
-        for x in xs:
-            rest = rest[1:]
-        return rest
-    """, XS, mode="symbolic")
+    values, (loop,) = analyse(SHRINKING, XS, mode="symbolic")
     t = carries(values, loop, "rest")["rest"]
     assert same_type(t.start, t.after_one_step) is None
 
@@ -798,3 +795,25 @@ def test_nested_loops_stay_cheap():
     fn = tree.body[-1]
     values = FunctionValues(fn, imports_of(tree), param_values(fn))
     assert values.passes <= 60, values.passes  # 3 ** 5 = 243 without the memo
+
+
+@pytest.mark.parametrize("body", [
+    "y = " + "-" * 600 + "h",
+    "y = h" + "[0]" * 600,
+    "y = " + " if h else ".join(["h"] * 600),
+    "y = " + "jnp.tanh(" * 150 + "(y := h)" + ")" * 150,
+    "\n    ".join(["n = n // 2 + n"] * 1500),
+    "\n    ".join(["t = (t, h)"] * 1500),
+    "\n    ".join(["h = h[:, None] + h.sum(0)"] * 1500),
+    "\n    ".join(["out.append(out)"] * 300),
+])
+def test_pathological_code_stays_cheap(body):
+    """Deep expressions and long chains: no RecursionError, and facts that would grow past a
+    bound become unknown instead (the walk stays linear)."""
+    src = ("import jax.numpy as jnp\ndef prog(h, xs, n: int):\n    t = ()\n    out = []\n    "
+           + body + "\n    for x in xs:\n        h = h + x\n    return h\n")
+    tree = ast.parse(src)
+    fn = tree.body[-1]
+    values = FunctionValues(fn, imports_of(tree), param_values(fn, static=frozenset({"n"})))
+    loop = next(s for s in fn.body if isinstance(s, ast.For))
+    assert loop_carry_types(values, loop, ["h"])["h"].start.kind is not None

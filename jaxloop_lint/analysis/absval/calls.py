@@ -76,6 +76,10 @@ def _like(ev, a):
     base_arr = as_array(base, ev.x64) if base is not None else None
     dtype, weak = _made(ev, a, 2 if full else 1,
                         lambda: (base_arr.dtype, base_arr.weak) if base_arr else (None, None))
+    fill = a.get(1, "fill_value") if full else None
+    if full and weak and (fill is None or fill.kind not in (Kind.INT, Kind.FLOAT, Kind.BOOL,
+                                                          Kind.COMPLEX)):
+        weak = None  # an array fill value is broadcast with its own weak flag
     shape_given = a.get(3 if full else 2, "shape")
     if shape_given is not None and shape_given.kind is not Kind.NONE:
         shape = shape_arg(shape_given)
@@ -575,41 +579,38 @@ def _pad_widths(v: Optional[AbsVal]):
     return out
 
 
-@_register("matmul")
-def _matmul(ev, a):
-    x, y = a.get(0, "a"), a.get(1, "b")
-    return matmul(ev, x, y) if x is not None and y is not None else UNKNOWN
-
-
-def matmul(ev, x: AbsVal, y: AbsVal) -> AbsVal:
-    xa, ya = as_array(x, ev.x64), as_array(y, ev.x64)
-    if xa is None or ya is None:
-        return array()
-    dtype, weak = promote_values([xa, ya], ev.x64)
-    return array(dtype, weak, sh.matmul(xa.shape, ya.shape))
-
-
-@_register("dot")
-def _dot(ev, a):
-    x, y = a.get(0, "a"), a.get(1, "b")
-    if x is None or y is None or a.get(None, "preferred_element_type") is not None:
-        return array()
-    xa, ya = as_array(x, ev.x64), as_array(y, ev.x64)
-    if xa is None or ya is None:
-        return array()
-    dtype, weak = promote_values([xa, ya], ev.x64)
-    return array(dtype, weak, sh.dot(xa.shape, ya.shape))
-
-
-@_register("outer")
-def _outer(ev, a):
-    x, y = a.get(0, "a"), a.get(1, "b")
+def _product(ev, x: Optional[AbsVal], y: Optional[AbsVal], shape_of) -> AbsVal:
+    """matmul / dot / outer: the operands promote; ``shape_of`` combines their shapes."""
     xa = as_array(x, ev.x64) if x is not None else None
     ya = as_array(y, ev.x64) if y is not None else None
     if xa is None or ya is None:
         return array()
     dtype, weak = promote_values([xa, ya], ev.x64)
-    return array(dtype, weak, (sh.size(xa.shape), sh.size(ya.shape)))
+    return array(dtype, weak, shape_of(xa.shape, ya.shape))
+
+
+def matmul(ev, x: AbsVal, y: AbsVal) -> AbsVal:
+    return _product(ev, x, y, sh.matmul)
+
+
+@_register("matmul")
+def _matmul(ev, a):
+    if a.get(None, "preferred_element_type") is not None:
+        return array()
+    return _product(ev, a.get(0, "a"), a.get(1, "b"), sh.matmul)
+
+
+@_register("dot")
+def _dot(ev, a):
+    if a.get(None, "preferred_element_type") is not None:
+        return array()
+    return _product(ev, a.get(0, "a"), a.get(1, "b"), sh.dot)
+
+
+@_register("outer")
+def _outer(ev, a):
+    return _product(ev, a.get(0, "a"), a.get(1, "b"),
+                    lambda p, q: (sh.size(p), sh.size(q)))
 
 
 @_register("einsum")

@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Union
 
+from .limits import too_big
+
 # -- the lattice (jax/_src/dtypes.py's _type_promotion_lattice) ---------------------------------
 _EDGES = {
     "bool": ("i*",),
@@ -153,6 +155,9 @@ class TypeTerm:
     def __repr__(self) -> str:
         return f"TypeTerm({describe_term(self)})"
 
+    def __absval_children__(self):
+        return self.args
+
 
 Dtype = Union[str, TypeTerm, None]  # a concrete dtype name, a symbolic type, or unknown
 
@@ -268,6 +273,8 @@ def _promote_terms(operands: list[Operand], x64) -> tuple[Dtype, Optional[bool]]
     if node is None and len(terms) == 1:
         return _with_weak(next(iter(terms)))
     members = frozenset(terms | ({node} if node is not None else set()))
+    if too_big(members):
+        return None, None
     kinds = _lub_kinds([_kinds(m) for m in members])
     return TypeTerm("lub", members, kinds), None
 
@@ -346,6 +353,8 @@ def _unary_term(op: str, t: TypeTerm) -> tuple[Optional[TypeTerm], Optional[bool
         if "c" in t.kinds:
             return None, False
         return _unary_term("mean", t)
+    if too_big(t):
+        return None, (False if op in ("strong", "sum", "mean", "cumsum", "var") else None)
     if op == "inexact":
         if t.kinds <= INEXACT:
             return _with_weak(t)

@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Callable, Optional
 
 from ..imports import ImportMap
+from ..walk import walk
 from . import dtypes as dt
 from . import shapes as sh
 from .arrays import int_dtype, attribute, index_shape, module_value
@@ -32,6 +33,8 @@ _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv
 _COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt,
             ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}
 ARRAY_LIKE = PYTHON_SCALARS + (Kind.ARRAY,)
+# Expressions nested deeper than this are not followed (each level costs a few stack frames).
+_MAX_NESTING = 120
 # Calls into these never mutate a Python list they are handed.
 _PURE_PREFIXES = ("jax.", "numpy.", "math.", "functools.partial", "operator.", "ml_dtypes.",
                   "einops.", "typing.")
@@ -65,6 +68,7 @@ class Evaluator:
         self.call_hook = call_hook
         self.current = ""  # the qualified name of the call a handler is answering
         self.dirty = False  # a list may have been mutated (comprehensions pass it on)
+        self.depth = 0  # nesting of the expression being evaluated
 
     # -- names -------------------------------------------------------------------------------
     def qualname(self, node: ast.AST) -> Optional[str]:
@@ -109,7 +113,23 @@ class Evaluator:
                 if isinstance(child, ast.expr):
                     self(child)
             return UNKNOWN
-        return method(node)
+        if self.depth >= _MAX_NESTING:
+            return self._skip(node)
+        self.depth += 1
+        try:
+            return method(node)
+        finally:
+            self.depth -= 1
+
+    def _skip(self, node: ast.AST) -> AbsVal:
+        """An expression nested too deeply to follow (no recursion limit may be hit): unknown,
+        and so is anything it may bind or mutate."""
+        for sub in walk(node):
+            if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name):
+                self.env[sub.target.id] = UNKNOWN
+            elif isinstance(sub, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom)):
+                self.invalidate()
+        return UNKNOWN
 
     def _Constant(self, e):
         v = e.value

@@ -92,6 +92,10 @@ def loop_carry_types(values: FunctionValues, loop: ast.AST, names: Iterable[str]
                               scan_index(values.x64))
     out = {}
     for name in names:
+        if name in values.volatile:  # global / nonlocal: other code rebinds it
+            out[name] = CarryTypes(UNKNOWN, UNKNOWN, UNKNOWN if counter is not None else None,
+                                   UNKNOWN, True)
+            continue
         bound = name in rec.start
         if bound:
             start = start_env[name]
@@ -125,8 +129,8 @@ def module_lookup(tree: ast.Module, imports: ImportMap,
                   x64: Optional[bool] = False) -> Callable[[str], Optional[AbsVal]]:
     """Values of module-level names for ``lookup``: a name assigned once at the top level (and
     declared ``global`` by no function) has that value; every other module-level name is
-    unknown (so it is never mistaken for a builtin). Lists' contents are never kept: any code
-    may mutate them."""
+    unknown (so it is never mistaken for a builtin), and so is every name in a module with a
+    ``from m import *``. Lists' contents are never kept: any code may mutate them."""
     counts: dict[str, int] = {}
     for stmt in tree.body:
         for name in _assigned([stmt]):
@@ -146,8 +150,13 @@ def module_lookup(tree: ast.Module, imports: ImportMap,
                 env[name] = forget_contents(v) if holds_mutable(v) else v
     values = {name: env.get(name, UNKNOWN) for name in counts if name not in imports.names}
     rebound: list[set] = []
+    # ``from m import *`` may bind any name, builtins included: then nothing is known.
+    star = any(isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names)
+               for stmt in tree.body)
 
     def lookup(name: str) -> Optional[AbsVal]:
+        if star:
+            return UNKNOWN
         v = values.get(name)
         if v is None or v is UNKNOWN:
             return v

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence, Union
 
+from .limits import MAX_TERMS, too_big
+
 
 @dataclass(frozen=True)
 class Lin:
@@ -23,6 +25,9 @@ class Lin:
 
     def __repr__(self) -> str:
         return f"Lin({describe_dim(self)})"
+
+    def __absval_children__(self):
+        return self.terms
 
 
 Dim = Union[int, Lin, None]
@@ -37,17 +42,24 @@ class ShapeSym:
     def __repr__(self) -> str:
         return f"ShapeSym({describe_shape(self)})"
 
+    def __absval_children__(self):
+        return self.atoms
+
 
 Shape = Union[tuple, ShapeSym, None]
 
 
 # -- dimensions ----------------------------------------------------------------------------------
-def atom_dim(atom: tuple) -> Lin:
+def atom_dim(atom: tuple) -> Dim:
+    if too_big(atom):
+        return None
     return Lin(frozenset({(atom, 1)}), 0)
 
 
 def _norm(terms: dict, const: int) -> Dim:
     terms = {a: c for a, c in terms.items() if c}
+    if len(terms) > MAX_TERMS:
+        return None
     return Lin(frozenset(terms.items()), const) if terms else const
 
 
@@ -149,7 +161,9 @@ def _atom_label(atom: tuple) -> str:
 
 
 # -- shapes --------------------------------------------------------------------------------------
-def sym(atom: tuple) -> ShapeSym:
+def sym(atom: tuple) -> Optional[ShapeSym]:
+    if too_big(atom):
+        return None
     return ShapeSym(frozenset({atom}))
 
 
@@ -282,7 +296,8 @@ def broadcast(shapes: Sequence[Shape]) -> Shape:
             if joined is None:
                 return None
             atoms.add(("tuple", joined))
-        return ShapeSym(frozenset(atoms))
+        atoms = frozenset(atoms)
+        return None if too_big(atoms) else ShapeSym(atoms)
     if not tuples:
         return ()
     n = max(len(t) for t in tuples)

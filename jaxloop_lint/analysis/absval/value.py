@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Optional
 
 from .dtypes import Dtype, TypeTerm, describe_term
+from .limits import MAX_DEPTH
 from .shapes import (Dim, Shape, ShapeSym, describe_dim, describe_shape, dim_eq,
                      join_shapes, same_shape)
 
@@ -102,7 +103,18 @@ def dtype_value(dtype: Dtype) -> AbsVal:
 
 def sequence(kind: Kind, items) -> AbsVal:
     items = tuple(items)
+    if any(depth(x) >= MAX_DEPTH for x in items):
+        return AbsVal(kind, length=len(items))  # ``t = (t, h)`` in a chain: items unknown
     return AbsVal(kind, items=items, length=len(items))
+
+
+def depth(v: AbsVal) -> int:
+    """How deeply sequences nest in ``v`` (values are built bounded, so this is cheap)."""
+    if v.items is not None:
+        return 1 + max((depth(x) for x in v.items), default=0)
+    if v.elem is not None:
+        return 1 + depth(v.elem)
+    return 0
 
 
 def tuple_of(*items: AbsVal) -> AbsVal:
@@ -115,6 +127,8 @@ def list_of(*items: AbsVal) -> AbsVal:
 
 def summary(kind: Kind, elem: Optional[AbsVal] = None, length: Dim = None) -> AbsVal:
     """A sequence whose elements are not known one by one."""
+    if elem is not None and depth(elem) >= MAX_DEPTH:
+        elem = None
     return AbsVal(kind, elem=elem, length=length)
 
 
@@ -315,14 +329,17 @@ def describe(v: AbsVal) -> str:
             return f"a {name} (" + ", ".join(describe(x) for x in v.items) + ")"
         if isinstance(v.shape, ShapeSym):
             return f"the tuple {describe_shape(v.shape)}"
-        n = f" of {describe_dim(v.length)}" if v.length is not None else ""
-        of = f" of {describe(v.elem)}" if v.elem is not None else ""
-        return f"a {name}{n} items" + (f", each {describe(v.elem)}" if of else "") \
-            if n else f"a {name}" + (f" whose items are each {describe(v.elem)}" if of else "")
+        out = f"a {name}"
+        if v.length is not None:
+            out += f" of {describe_dim(v.length)} items"
+        if v.elem is not None:
+            out += (", each " if v.length is not None else " whose items are each ") + \
+                describe(v.elem)
+        return out
     if k is Kind.DICT:
         return "a dict"
     if k is Kind.DTYPE:
-        return f"the dtype {describe_dtype(v.dtype)}"
+        return "a dtype" if v.dtype is None else f"the dtype {describe_dtype(v.dtype)}"
     return "a value of unknown type"
 
 

@@ -176,7 +176,7 @@ class Walker:
                 new = ev._extended(old, v) if op == "+" else ev.binop("*", old, v)
                 ev.mutated(target.id, new)
             else:
-                ev.env[target.id] = ev.binop(op, old, v)
+                ev.bind(target, ev.binop(op, old, v))
         elif isinstance(target, ast.Subscript):
             old = self.expr(target, env)
             v = ev(s.value)
