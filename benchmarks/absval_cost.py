@@ -70,7 +70,8 @@ def analyse(prepared, stats: dict) -> None:
     for fn, method, loops in work:
         start = time.perf_counter()
         try:
-            values = FunctionValues(fn, imports, param_values(fn, method=method), lookup=lookup)
+            values = FunctionValues(fn, imports, param_values(fn, method=method, imports=imports),
+                                    lookup=lookup)
             for loop, names in loops:
                 if loop in values._walker.loops:
                     loop_carry_types(values, loop, names)

@@ -636,6 +636,9 @@ def test_param_evidence():
     assert p["params"].kind is Kind.UNKNOWN  # a container, not one array
     assert p["flag"].kind is Kind.UNKNOWN  # the default (Python) or a traced argument
     assert p["rest"].kind is Kind.TUPLE and p["kw"].kind is Kind.DICT
+    tree2 = ast.parse(HEADER + "def g(params, x):\n    return params['w'] @ x\n")
+    used = param_values(tree2.body[-1], imports=imports_of(tree2))
+    assert used["params"].kind is Kind.UNKNOWN and used["x"].kind is Kind.ARRAY
     untraced = param_values(fn, traced=False)
     assert untraced["x"].kind is Kind.ARRAY and untraced["n"].kind is Kind.INT
     assert untraced["params"].kind is Kind.UNKNOWN
@@ -817,3 +820,16 @@ def test_pathological_code_stays_cheap(body):
     values = FunctionValues(fn, imports_of(tree), param_values(fn, static=frozenset({"n"})))
     loop = next(s for s in fn.body if isinstance(s, ast.For))
     assert loop_carry_types(values, loop, ["h"])["h"].start.kind is not None
+
+
+def test_step_with_a_given_target():
+    values, (loop,) = analyse("""
+    def prog(xs, n):
+        acc = jnp.zeros(3, jnp.bfloat16)
+        for x in xs:
+            acc = acc + x
+        return acc
+    """, XS)
+    f32 = values.step(loop)["acc"]
+    bf16 = values.step(loop, target=array("bfloat16", False, (3,)))["acc"]
+    assert (f32.dtype, bf16.dtype) == ("float32", "bfloat16")

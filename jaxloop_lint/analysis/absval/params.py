@@ -34,7 +34,13 @@ def param_values(fn: ast.AST, *, traced: bool = True, static: frozenset = frozen
                  imports: Optional[ImportMap] = None) -> dict[str, AbsVal]:
     """Values of ``fn``'s parameters on entry. ``traced``: the function runs under a tracing
     transform (its non-static parameters are traced arrays); ``static``: names of static
-    parameters; ``method``: the first parameter is ``self`` (unknown)."""
+    parameters; ``method``: the first parameter is ``self`` (unknown). With ``imports``, a
+    traced parameter the body uses as a container (``p["w"]``, ``p.items()``, an item store)
+    is unknown rather than an array (the analysis' usage evidence)."""
+    containers: set[str] = set()
+    if traced and imports is not None and not isinstance(fn, ast.Lambda):
+        from ..traced import usage_evidence
+        containers = usage_evidence(fn, imports)[1]
     args = fn.args
     positional = args.posonlyargs + args.args
     defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
@@ -46,7 +52,8 @@ def param_values(fn: ast.AST, *, traced: bool = True, static: frozenset = frozen
         elif arg.arg in static:
             out[arg.arg] = static_value(arg.arg, arg.annotation, default)
         elif traced and default is None:
-            out[arg.arg] = traced_value(arg.arg, arg.annotation, x64)
+            out[arg.arg] = UNKNOWN if arg.arg in containers else \
+                traced_value(arg.arg, arg.annotation, x64)
         elif not traced:
             out[arg.arg] = annotated_value(arg.arg, arg.annotation, x64)
         else:

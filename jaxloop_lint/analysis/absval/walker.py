@@ -464,17 +464,18 @@ class FunctionValues:
         return dict(self._walker.before[stmt])
 
     def step(self, loop: ast.AST, entry: Optional[Env] = None,
-             index: Optional[AbsVal] = None) -> Optional[Env]:
+             index: Optional[AbsVal] = None, target: Optional[AbsVal] = None) -> Optional[Env]:
         """Values after one execution of the loop body from ``entry`` (default: the loop's
         start), or None if the body never completes an iteration (it always breaks, returns or
         raises). ``index``: for a ``range`` / ``enumerate`` loop, the value of the counter
-        instead of a Python int (what a rewrite into lax gives it)."""
+        instead of a Python int (what a rewrite into lax gives it). ``target``: the value bound
+        to a ``for`` loop's target, instead of what iterating its iterable gives."""
         rec = self.loop(loop)
         env = dict(rec.start if entry is None else entry)
         walker = Walker(self._evaluator(env), recording=False)
         if isinstance(loop, (ast.For, ast.AsyncFor)):
-            element = rec.element
-            if index is not None:
+            element = rec.element if target is None else target
+            if index is not None and target is None:
                 walker.ev.env = dict(rec.start)
                 element = walker.ev.iter_element(loop.iter, index)
             walker.ev.env = env
