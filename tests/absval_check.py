@@ -137,11 +137,54 @@ class Symbols:
         return None
 
     def type_of(self, term: dt.TypeTerm):
-        """(dtype name, weak) of a TypeTerm, computed with real jax; None if not computable."""
-        if term.op == "arg":
-            v = self.inputs.get(term.args[0])
-            return (dtype_name(v), weak_type(v)) if isinstance(v, jax.Array) else None
-        return None
+        """(dtype name, weak) a TypeTerm denotes, computed with real jax from the parameters'
+        real types (None if it names something else, e.g. a value on entry to a loop)."""
+        sample = self._sample(term)
+        if sample is None:
+            return None
+        return (str(sample.dtype), bool(sample.weak_type))
+
+    def _sample(self, item):
+        """A ShapeDtypeStruct (or a Python scalar, for a weak lattice node) of that type."""
+        import jax.numpy as jnp
+        from jax._src import dtypes as jax_dtypes
+        if isinstance(item, str):
+            scalar = {"i*": 1, "f*": 0.5, "c*": 1j}.get(item)
+            if scalar is not None:
+                return scalar
+            return jax.ShapeDtypeStruct((), np.dtype(item), weak_type=False)
+        if item.op == "arg":
+            v = self.inputs.get(item.args[0])
+            if not isinstance(v, jax.Array) or dtype_name(v).startswith("key"):
+                return None
+            return jax.ShapeDtypeStruct((), v.dtype, weak_type=weak_type(v))
+        if item.op not in ("lub", "strong", "inexact", "sum", "mean", "numeric", "real", "var",
+                           "cumsum"):
+            return None  # "entry": a value on entry to a loop
+        parts = [self._sample(a) for a in item.args]
+        if any(p is None for p in parts):
+            return None
+        if item.op == "lub":
+            dtype, weak = jax_dtypes.lattice_result_type(*[
+                p if not isinstance(p, jax.ShapeDtypeStruct) else _ArrayLike(p) for p in parts])
+            return jax.ShapeDtypeStruct((), dtype, weak_type=bool(weak))
+        if item.op == "strong":
+            return jax.ShapeDtypeStruct((), parts[0].dtype, weak_type=False)
+        fn = {"inexact": jnp.sqrt, "sum": jnp.sum, "mean": jnp.mean, "numeric": jnp.square,
+              "real": jnp.real, "var": jnp.var, "cumsum": lambda x: jnp.cumsum(x[None])}.get(
+            item.op)
+        if fn is None:
+            return None
+        out = jax.eval_shape(fn, parts[0])
+        return jax.ShapeDtypeStruct((), out.dtype, weak_type=out.weak_type)
+
+
+class _ArrayLike:
+    """What jax's promotion reads of an operand: its dtype and weak flag."""
+
+    def __init__(self, struct) -> None:
+        self.dtype, self.weak_type = struct.dtype, struct.weak_type
+        self.aval = jax.core.ShapedArray((), struct.dtype, weak_type=struct.weak_type)
 
 
 def check(v: AbsVal, real: Any, sym: Symbols, where: str = "") -> None:
@@ -158,7 +201,9 @@ def check(v: AbsVal, real: Any, sym: Symbols, where: str = "") -> None:
             assert kind in v.dtype.kinds, f"{where}: kind {kind} not in {v.dtype.kinds}"
             known = sym.type_of(v.dtype)
             if known is not None:
-                assert known == (dtype_name(real), weak_type(real)), where
+                assert known == (dtype_name(real), weak_type(real)), \
+                    f"{where}: {v.dtype!r} denotes {known}, really {real.dtype}" \
+                    f" weak={weak_type(real)}"
         if v.weak is not None:
             assert weak_type(real) == v.weak, \
                 f"{where}: weak {v.weak} != {real.weak_type} ({real.dtype})"

@@ -13,7 +13,8 @@ from . import dtypes as dt
 from . import shapes as sh
 from .ops import (as_array, axes_arg, dtype_arg, elementwise, promote_values, shape_arg,
                   static_int, static_ints, strong_dtype, unary_array)
-from .value import SEQUENCES, UNKNOWN, AbsVal, Kind, array, dtype_value, py_int
+from .value import (SEQUENCES, UNKNOWN, AbsVal, Kind, array, dtype_value, py_int,
+                    weak_unknown)
 
 
 class Args:
@@ -77,9 +78,10 @@ def _like(ev, a):
     dtype, weak = _made(ev, a, 2 if full else 1,
                         lambda: (base_arr.dtype, base_arr.weak) if base_arr else (None, None))
     fill = a.get(1, "fill_value") if full else None
-    if full and weak and (fill is None or fill.kind not in (Kind.INT, Kind.FLOAT, Kind.BOOL,
-                                                          Kind.COMPLEX)):
-        weak = None  # an array fill value is broadcast with its own weak flag
+    scalar_fill = fill is not None and fill.kind in (Kind.INT, Kind.FLOAT, Kind.BOOL,
+                                                     Kind.COMPLEX)
+    if full and weak is not False and not scalar_fill:
+        weak, dtype = None, weak_unknown(dtype)  # an array fill brings its own weak flag
     shape_given = a.get(3 if full else 2, "shape")
     if shape_given is not None and shape_given.kind is not Kind.NONE:
         shape = shape_arg(shape_given)
@@ -620,7 +622,9 @@ def _einsum(ev, a):
             a.get(None, "preferred_element_type") is not None:
         return array()
     dtype, weak = promote_values(operands, ev.x64)
-    return array(dtype, weak if weak is False else None)
+    if weak is not False:
+        dtype, weak = weak_unknown(dtype), None
+    return array(dtype, weak)
 
 
 @_register("shape")

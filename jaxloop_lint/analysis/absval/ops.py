@@ -10,7 +10,7 @@ from . import dtypes as dt
 from . import shapes as sh
 from .dtypes import Dtype, TypeTerm
 from .value import (PYTHON_SCALARS, SEQUENCES, UNKNOWN, AbsVal, Kind, array, py_bool,
-                    py_complex, py_float, py_int, sequence)
+                    py_complex, py_float, py_int, sequence, weak_unknown)
 
 _SCALAR_KINDS = {Kind.BOOL: "b", Kind.INT: "i", Kind.FLOAT: "f", Kind.COMPLEX: "c"}
 
@@ -70,7 +70,7 @@ def elementwise(values: list[AbsVal], x64, result: str = "promote") -> AbsVal:
     if result in ("inexact", "numeric"):
         dtype, weak = dt.unary(result, dtype, weak, x64)
     elif result == "inexact_dtype":  # their own code decides the weak flag
-        dtype, weak = dt.unary("inexact", dtype, weak, x64)[0], None
+        dtype, weak = weak_unknown(dt.unary("inexact", dtype, weak, x64)[0]), None
     elif result == "compare":
         dtype = "bool"
     elif result == "bool":

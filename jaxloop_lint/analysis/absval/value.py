@@ -93,6 +93,12 @@ def py_str(value: Optional[str] = None) -> AbsVal:
     return AbsVal(Kind.STR, value=value)
 
 
+def weak_unknown(dtype: Dtype) -> Dtype:
+    """The dtype to keep when an operation's weak flag is not known: a symbolic type stands
+    for the dtype and the weak flag together, so it must go."""
+    return None if isinstance(dtype, TypeTerm) else dtype
+
+
 def array(dtype: Dtype = None, weak: Optional[bool] = None, shape: Shape = None) -> AbsVal:
     return AbsVal(Kind.ARRAY, dtype=dtype, weak=weak, shape=shape)
 
