@@ -167,20 +167,30 @@ def arg_term(name: str, kinds: frozenset = ALL_KINDS) -> TypeTerm:
 
 
 def describe_term(t: TypeTerm) -> str:
+    """The type in words: "the dtype of `h`", "the promoted dtype of `h` and a Python float"."""
     if t.op == "arg":
         return f"the dtype of `{t.args[0]}`"
     if t.op == "entry":
         return f"the dtype `{t.args[0]}` has before the loop"
     if t.op == "lub":
         parts = sorted(_short(a) for a in t.args)
-        return "the promoted dtype of " + ", ".join(parts)
-    return f"{t.op}({_short(t.args[0])})"
+        listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+        return f"the promoted dtype of {listed}"
+    inner = _short(t.args[0])
+    return {"inexact": f"the floating dtype of {inner}",
+            "strong": f"the dtype of {inner}, strongly typed",
+            "sum": f"the dtype of a sum over {inner}",
+            "cumsum": f"the dtype of a cumulative sum over {inner}"}.get(
+        t.op, f"{t.op}({inner})")
 
 
 def _short(a) -> str:
     if isinstance(a, TypeTerm):
-        return f"`{a.args[0]}`" if a.op in ("arg", "entry") else describe_term(a)
-    return {"i*": "a Python int", "f*": "a Python float", "c*": "a Python complex"}.get(a, a)
+        if a.op in ("arg", "entry"):
+            return f"`{a.args[0]}`"
+        return f"({describe_term(a)})"
+    return {"i*": "a Python int", "f*": "a Python float", "c*": "a Python complex",
+            "bool": "a bool"}.get(a, a)
 
 
 def _kinds(item) -> frozenset:

@@ -517,5 +517,8 @@ def _describe_atom(atom: tuple) -> str:
         return f"({dims}) + {_describe_atom(atom[2])}"
     if op == "T":
         return f"reversed {_describe_atom(atom[1])}"
-    return f"{op} of {_describe_atom(atom[1])}" if len(atom) > 1 and isinstance(atom[1], tuple) \
-        else op
+    words = {"index": "after indexing", "reduce": "after a reduction", "pad": "after padding",
+             "swap": "with two axes swapped", "ones": "with every axis 1"}
+    if op in words and len(atom) > 1 and isinstance(atom[1], tuple):
+        return f"{_describe_atom(atom[1])} {words[op]}"
+    return f"the shape {op} made"
