@@ -833,3 +833,12 @@ def test_step_with_a_given_target():
     f32 = values.step(loop)["acc"]
     bf16 = values.step(loop, target=array("bfloat16", False, (3,)))["acc"]
     assert (f32.dtype, bf16.dtype) == ("float32", "bfloat16")
+
+
+@pytest.mark.parametrize("src", ["jnp.power(wv, c)", "jnp.power(w, wi)", "wv ** c", "c ** wi",
+                                 "jnp.power(a, c)", "jnp.power(bs, bs)", "w ** -1", "a ** i"])
+def test_power_weak_flags(src, real_inputs):
+    # found by the random programs: a weak float ** an int8 array is a *strong* float32
+    real = run_expr(src, real_inputs)
+    check(abstract_expr(src, {k: abstract(v) for k, v in real_inputs.items()}), real,
+          Symbols(real_inputs), src)
