@@ -31,6 +31,23 @@ def weak_type(x) -> bool:
     return bool(getattr(x, "weak_type", False))
 
 
+def call_traced(fn, inputs: dict, arrays_traced: bool):
+    """``fn(**inputs)`` under tracing. With ``arrays_traced`` the array inputs are tracers (as
+    under ``jax.jit``); otherwise they are concrete arrays closed over (jnp functions may then
+    take their concrete paths, as eagerly). Falls back to running eagerly when tracing raises."""
+    if not arrays_traced:
+        return traced(lambda: fn(**inputs))
+    arrays = {k: v for k, v in inputs.items() if isinstance(v, jax.Array)}
+    rest = {k: v for k, v in inputs.items() if k not in arrays}
+    box = []
+
+    def wrapper(arrs):
+        box.append(fn(**rest, **arrs))
+        return 0
+    jax.eval_shape(wrapper, arrays)
+    return box[0]
+
+
 def traced(thunk, eager: bool = True):
     """Run ``thunk`` under tracing (shapes only: no compilation, so fast) and return what it
     returns, tracers included; if tracing raises (a value-dependent Python branch), run it
@@ -377,7 +394,8 @@ class _RecordContinues(ast.NodeTransformer):
 
 
 def run_instrumented(src: str, fn_name: str, inputs: dict, loop: int = 0,
-                     counter: Optional[str] = None) -> dict[str, list]:
+                     counter: Optional[str] = None,
+                     arrays_traced: bool = False) -> dict[str, list]:
     """Run ``fn_name(**inputs)`` from ``src`` with loop number ``loop`` instrumented; return
     the recorded environments by tag (None if the function raised)."""
     tree = ast.parse(src)
@@ -393,12 +411,12 @@ def run_instrumented(src: str, fn_name: str, inputs: dict, loop: int = 0,
     exec(compile(tree, "<program>", "exec"), namespace)
     f = namespace[fn_name]
 
-    def call():
+    def call(**kwargs):
         for v in records.values():
             v.clear()
-        return f(**inputs)
+        return f(**kwargs)
     try:
-        traced(call)
+        call_traced(call, inputs, arrays_traced)
     except Exception:  # noqa: BLE001 - the program itself raises: nothing to compare
         return None
     return records

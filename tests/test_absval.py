@@ -10,6 +10,7 @@ import ast
 import os
 import sys
 import textwrap
+from typing import Optional
 
 import jax
 import jax.numpy as jnp
@@ -24,8 +25,8 @@ from jaxloop_lint.analysis.absval import shapes as sh
 from jaxloop_lint.analysis.absval.value import array, py_int
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from absval_check import (Symbols, abstract, check, check_loop, check_pairs,  # noqa: E402
-                          imports_of, run_instrumented, traced)
+from absval_check import (Symbols, abstract, call_traced, check, check_loop,  # noqa: E402
+                          check_pairs, imports_of, run_instrumented, traced)
 
 pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning")
 
@@ -137,6 +138,17 @@ def real_inputs():
     return inputs()
 
 
+def run_jitted(src: str, env: dict):
+    """``src`` with the array inputs traced (as in a jitted function); None if it needs them
+    concrete."""
+    code = compile(src, "<case>", "eval")
+    try:
+        return call_traced(lambda **kw: eval(code, {"jax": jax, "jnp": jnp, "np": np,
+                                                   "lax": jax.lax}, kw), env, True)
+    except Exception:  # noqa: BLE001 - e.g. int(x) needs a concrete x
+        return None
+
+
 @pytest.mark.parametrize("src", _cases(EXACT))
 def test_transfer_exact(src, real_inputs):
     real = run_expr(src, real_inputs)
@@ -144,13 +156,20 @@ def test_transfer_exact(src, real_inputs):
     got = abstract_expr(src, values)
     check(got, real, Symbols(real_inputs), src)
     assert got == abstract(real), f"{src}: {describe(got)} vs real {describe(abstract(real))}"
+    jitted = run_jitted(src, real_inputs)
+    if jitted is not None:
+        check(got, jitted, Symbols(real_inputs), f"jit {src}")
 
 
 @pytest.mark.parametrize("src", _cases(SOUND))
 def test_transfer_sound(src, real_inputs):
     real = run_expr(src, real_inputs)
     values = {k: abstract(v) for k, v in real_inputs.items()}
-    check(abstract_expr(src, values), real, Symbols(real_inputs), src)
+    got = abstract_expr(src, values)
+    check(got, real, Symbols(real_inputs), src)
+    jitted = run_jitted(src, real_inputs)
+    if jitted is not None:
+        check(got, jitted, Symbols(real_inputs), f"jit {src}")
 
 
 def symbolic(real_inputs) -> dict[str, AbsVal]:
@@ -177,6 +196,9 @@ def test_symbolic_mode_is_sound(real_inputs):
         real = run_expr(src, real_inputs)
         got = abstract_expr(src, values)
         check(got, real, sym, src)
+        jitted = run_jitted(src, real_inputs)
+        if jitted is not None:
+            check(got, jitted, sym, f"jit {src}")
         results[src], reals[src] = got, real
     check_pairs(results, reals, "symbolic")
     known = sum(1 for v in results.values() if v.kind is Kind.ARRAY and v.dtype is not None)
@@ -449,7 +471,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 import absval_programs  # noqa: E402
 
-_EXAMPLES = int(os.environ.get("ABSVAL_EXAMPLES", "60"))
+_EXAMPLES = int(os.environ.get("ABSVAL_EXAMPLES", "50"))
 _REAL = absval_programs.real_inputs()
 
 
@@ -459,11 +481,16 @@ def _fresh_inputs() -> dict:
     return out
 
 
-def _final_locals(src: str, inputs: dict) -> dict:
+def _final_locals(src: str, inputs: dict, arrays_traced: bool) -> Optional[dict]:
     namespace: dict = {}
     exec(compile(src.replace("    return None\n", "    return dict(locals())\n"), "<p>",
                  "exec"), namespace)
-    return traced(lambda: namespace["prog"](**inputs))
+    try:
+        return call_traced(namespace["prog"], inputs, arrays_traced)
+    except Exception:  # noqa: BLE001 - runs only with concrete arrays (e.g. int(x))
+        if not arrays_traced:
+            raise
+        return None
 
 
 def check_program(src: str) -> int:
@@ -471,9 +498,20 @@ def check_program(src: str) -> int:
     tree = ast.parse(src)
     fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef))
     imports = imports_of(tree)
-    final = _final_locals(src, _fresh_inputs())
     sym = Symbols(_REAL)
     loops = _loops(fn)
+    checked = 0
+    # every execution: the arrays concrete (as eagerly) and traced (as under jax.jit)
+    for arrays_traced in (False, True):
+        checked += _check_program_run(src, fn, imports, sym, loops, arrays_traced)
+    return checked
+
+
+def _check_program_run(src, fn, imports, sym, loops, arrays_traced: bool) -> int:
+    final = _final_locals(src, _fresh_inputs(), arrays_traced)
+    if final is None:
+        return 0
+    how = "jit" if arrays_traced else "eager"
     checked = 0
     for mode in ("concrete", "symbolic"):
         params = {k: abstract(v) for k, v in _REAL.items()} if mode == "concrete" \
@@ -483,24 +521,26 @@ def check_program(src: str) -> int:
         assert env is not None
         for name, v in env.items():
             if name in final:
-                check(v, final[name], sym, f"{mode} final {name}")
+                check(v, final[name], sym, f"{how} {mode} final {name}")
                 checked += 1
         if mode == "symbolic":
-            check_pairs(env, final, "final")
+            check_pairs(env, final, f"{how} final")
         for i, loop in enumerate(loops):
             if loop not in values._walker.loops:
                 continue
-            records = run_instrumented(src, "prog", _fresh_inputs(), i)
+            records = run_instrumented(src, "prog", _fresh_inputs(), i,
+                                       arrays_traced=arrays_traced)
             assert records is not None
             targets = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)} \
                 if isinstance(loop, ast.For) else ()
-            check_loop(values, loop, records, sym, targets, f"{mode} loop {i}")
+            check_loop(values, loop, records, sym, targets, f"{how} {mode} loop {i}")
             counter = _counter_name(loop)
             if counter:
-                records = run_instrumented(src, "prog", _fresh_inputs(), i, counter=counter)
+                records = run_instrumented(src, "prog", _fresh_inputs(), i, counter=counter,
+                                           arrays_traced=arrays_traced)
                 if records is not None:
-                    check_loop(values, loop, records, sym, targets, f"{mode} loop {i} traced",
-                               index=scan_index())
+                    check_loop(values, loop, records, sym, targets,
+                               f"{how} {mode} loop {i} traced counter", index=scan_index())
             checked += 1
     return checked
 
@@ -836,9 +876,14 @@ def test_step_with_a_given_target():
 
 
 @pytest.mark.parametrize("src", ["jnp.power(wv, c)", "jnp.power(w, wi)", "wv ** c", "c ** wi",
-                                 "jnp.power(a, c)", "jnp.power(bs, bs)", "w ** -1", "a ** i"])
+                                 "jnp.power(a, c)", "jnp.power(bs, bs)", "w ** -1", "a ** i",
+                                 "jnp.power(w, k)", "c ** k", "jnp.power(~k, jnp.power(w, k))"])
 def test_power_weak_flags(src, real_inputs):
-    # found by the random programs: a weak float ** an int8 array is a *strong* float32
-    real = run_expr(src, real_inputs)
-    check(abstract_expr(src, {k: abstract(v) for k, v in real_inputs.items()}), real,
-          Symbols(real_inputs), src)
+    # found by the random programs: a weak float ** an int8 array is a *strong* float32 when
+    # traced, and keeps the float's weak type when the exponent is concrete (eager)
+    values = {k: abstract(v) for k, v in real_inputs.items()}
+    got = abstract_expr(src, values)
+    check(got, run_expr(src, real_inputs), Symbols(real_inputs), src)  # traced
+    code = compile(src, "<case>", "eval")
+    eager = eval(code, {"jax": jax, "jnp": jnp, "np": np, "lax": jax.lax}, dict(real_inputs))
+    check(got, eager, Symbols(real_inputs), f"eager {src}")

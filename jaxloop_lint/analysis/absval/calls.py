@@ -267,9 +267,10 @@ def _power(ev, a):
 
 
 def power(ev, x: AbsVal, y: AbsVal) -> AbsVal:
-    """``x ** y`` on arrays: a static non-negative int exponent keeps ``x``'s type; otherwise
-    the operands promote, except the weak flag for an exponent array of ints (weak only when
-    both are: ``weak_f32 ** int8`` is strong float32) or of an unknown kind."""
+    """``x ** y`` on arrays. A static non-negative int exponent keeps ``x``'s type. An exponent
+    *array* of ints takes one of two paths: a concrete one (eager) keeps ``x``'s type, a traced
+    one promotes; only what both give is known (a strong float ``x`` keeps its type; two weak
+    operands stay weak). Otherwise the operands promote (bools become ints)."""
     if y.kind is Kind.INT and isinstance(y.value, int) and y.value >= 0 and \
             x.kind is Kind.ARRAY:
         return x if x.dtype != "bool" else array(None, None, x.shape)
@@ -277,14 +278,15 @@ def power(ev, x: AbsVal, y: AbsVal) -> AbsVal:
     if y.kind is Kind.FLOAT or y.kind is Kind.ARRAY and isinstance(y.dtype, str) and \
             dt.kind_of(y.dtype) in "fc":
         return out
-    weak = None
     xa = as_array(x, ev.x64)
-    if y.kind is Kind.ARRAY and isinstance(y.dtype, str) and dt.kind_of(y.dtype) in "biu" \
-            and xa is not None and xa.weak is not None and y.weak is not None:
-        weak = xa.weak and y.weak
-    if weak == out.weak:
-        return out
-    return array(out.dtype if weak is not None else weak_unknown(out.dtype), weak, out.shape)
+    int_exponent = y.kind is Kind.ARRAY and isinstance(y.dtype, str) and \
+        dt.kind_of(y.dtype) in "biu"
+    if int_exponent and xa is not None:
+        if xa.weak is False and isinstance(xa.dtype, str) and dt.kind_of(xa.dtype) in "fc":
+            return array(xa.dtype, False, out.shape)
+        if xa.weak and y.weak and out.weak:
+            return out
+    return array(None, None, out.shape)
 
 
 def _unary(op: str) -> Handler:
