@@ -142,9 +142,9 @@ def run_jitted(src: str, env: dict):
     """``src`` with the array inputs traced (as in a jitted function); None if it needs them
     concrete."""
     code = compile(src, "<case>", "eval")
+    namespace = {"jax": jax, "jnp": jnp, "np": np, "lax": jax.lax}
     try:
-        return call_traced(lambda **kw: eval(code, {"jax": jax, "jnp": jnp, "np": np,
-                                                   "lax": jax.lax}, kw), env, True)
+        return call_traced(lambda **kw: eval(code, namespace, kw), env, True)
     except Exception:  # noqa: BLE001 - e.g. int(x) needs a concrete x
         return None
 
